@@ -1,0 +1,108 @@
+import { compareKeys, isMultipartEtag, keysNeedingStoredMd5, planDeploy, planRemoval, uploadReason } from '../src/plan';
+import type { FileKind, LocalFile, RemoteObject } from '../src/types';
+
+const MD5_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
+const MD5_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
+const MULTIPART = 'cccccccccccccccccccccccccccccccc-3';
+
+function local(key: string, md5 = MD5_A, size = 10, kind: FileKind = key.endsWith('.html') ? 'html' : 'asset'): LocalFile {
+  return { key, relPath: key, absPath: `/src/${key}`, size, md5, contentType: 'x', kind };
+}
+function remote(key: string, etag = MD5_A, size = 10, storedMd5?: string): RemoteObject {
+  return { key, etag, size, storedMd5 };
+}
+
+describe('uploadReason', () => {
+  test.each([
+    ['no remote object', undefined, false, 'new'],
+    ['same ETag', remote('a', MD5_A), false, undefined],
+    ['different ETag', remote('a', MD5_B), false, 'changed'],
+    ['same ETag but forced', remote('a', MD5_A), true, 'forced'],
+    ['multipart ETag, stored MD5 matches', remote('a', MULTIPART, 10, MD5_A), false, undefined],
+    ['multipart ETag, stored MD5 differs', remote('a', MULTIPART, 10, MD5_B), false, 'changed'],
+    ['multipart ETag, no stored MD5', remote('a', MULTIPART), false, 'changed'],
+    ['new file even when forced', undefined, true, 'new'],
+  ])('%s', (_name, object, force, expected) => {
+    expect(uploadReason(local('a'), object, force)).toBe(expected);
+  });
+});
+
+describe('keysNeedingStoredMd5', () => {
+  test('plain ETags that match elsewhere mean the bucket has MD5 ETags: a mismatch is a change, no HEAD', () => {
+    const files = [local('same', MD5_A), local('edited', MD5_A)];
+    const objects = [remote('same', MD5_A), remote('edited', MD5_B)];
+    expect(keysNeedingStoredMd5(files, objects)).toEqual([]);
+  });
+  test('a multipart ETag of the same size needs its stored MD5', () => {
+    expect(keysNeedingStoredMd5([local('big', MD5_A, 99)], [remote('big', MULTIPART, 99)])).toEqual(['big']);
+  });
+  test('a different size is a change without reading anything', () => {
+    expect(keysNeedingStoredMd5([local('big', MD5_A, 99)], [remote('big', MULTIPART, 98)])).toEqual([]);
+  });
+  test('when no ETag matches any MD5 (SSE-KMS bucket), same-size objects are read', () => {
+    const files = [local('a', MD5_A), local('b', MD5_A, 20), local('c', MD5_A)];
+    const objects = [remote('a', MD5_B), remote('b', MD5_B, 21), remote('c', MD5_B)];
+    expect(keysNeedingStoredMd5(files, objects)).toEqual(['a', 'c']);
+  });
+  test('objects without a local file are never read', () => {
+    expect(keysNeedingStoredMd5([], [remote('gone', MULTIPART)])).toEqual([]);
+  });
+});
+
+describe('planDeploy', () => {
+  test('new, changed, unchanged and stale objects', () => {
+    const plan = planDeploy(
+      [local('new.js'), local('changed.css', MD5_B), local('same.png')],
+      [remote('changed.css', MD5_A), remote('same.png', MD5_A), remote('stale.js')],
+      { force: false, delete: true },
+    );
+    expect(plan.uploads.map((u) => [u.file.key, u.reason])).toEqual([
+      ['changed.css', 'changed'],
+      ['new.js', 'new'],
+    ]);
+    expect(plan.unchanged.map((f) => f.key)).toEqual(['same.png']);
+    expect(plan.deletes).toEqual(['stale.js']);
+  });
+  test('delete: false keeps stale objects', () => {
+    expect(planDeploy([local('a')], [remote('stale')], { force: false, delete: false }).deletes).toEqual([]);
+  });
+  test('force uploads unchanged files too', () => {
+    const plan = planDeploy([local('a')], [remote('a')], { force: true, delete: true });
+    expect(plan.uploads.map((u) => u.reason)).toEqual(['forced']);
+    expect(plan.unchanged).toEqual([]);
+  });
+  test('order: assets, then HTML, then the index document, whatever the input order', () => {
+    const files = [local('index.html', MD5_A, 1, 'index'), local('b/page.html'), local('z.js'), local('a/app.css'), local('about.html')];
+    const plan = planDeploy(files, [], { force: false, delete: true });
+    expect(plan.uploads.map((u) => u.file.key)).toEqual(['a/app.css', 'z.js', 'about.html', 'b/page.html', 'index.html']);
+  });
+  test('keys are compared exactly: unicode, spaces and reserved characters', () => {
+    const keys = ['ünï cödé.txt', 'a+b.txt', 'hash#.txt', 'q?.txt', '100%.txt'];
+    const plan = planDeploy(keys.map((k) => local(k)), keys.map((k) => remote(k)), { force: false, delete: true });
+    expect(plan.uploads).toEqual([]);
+    expect(plan.deletes).toEqual([]);
+    expect(plan.unchanged).toHaveLength(5);
+  });
+  test('a remote object with a stored MD5 equal to the file is unchanged', () => {
+    const plan = planDeploy([local('big.bin', MD5_A, 99)], [remote('big.bin', MULTIPART, 99, MD5_A)], { force: false, delete: true });
+    expect(plan.unchanged).toHaveLength(1);
+  });
+});
+
+describe('planRemoval', () => {
+  test('deletes everything it is given, sorted, uploads nothing', () => {
+    const plan = planRemoval([remote('pr-4/b'), remote('pr-4/a')]);
+    expect(plan).toEqual({ uploads: [], deletes: ['pr-4/a', 'pr-4/b'], unchanged: [] });
+  });
+});
+
+describe('helpers', () => {
+  test('isMultipartEtag', () => {
+    expect(isMultipartEtag(MULTIPART)).toBe(true);
+    expect(isMultipartEtag(MD5_A)).toBe(false);
+  });
+  test('compareKeys orders by UTF-8 bytes like S3', () => {
+    // U+FF5E (3 UTF-8 bytes, EF BD 9E) sorts before U+1F600 (4 bytes, F0 ...) in UTF-8, but after it in UTF-16.
+    expect(['\u{1F600}', '\uFF5E'].sort(compareKeys)).toEqual(['\uFF5E', '\u{1F600}']);
+  });
+});

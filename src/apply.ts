@@ -1,0 +1,91 @@
+/**
+ * Executes a plan in the order visitors need: assets, then HTML, then the index document, each
+ * phase finished before the next starts; deletions come separately, after everything else.
+ */
+import * as core from '@actions/core';
+import pLimit from 'p-limit';
+import { DeployError, errorMessage } from './errors';
+import type { ObjectStore } from './ports';
+import { describeError } from './retry';
+import type { FileKind, PlannedUpload } from './types';
+
+export interface UploadStats {
+  uploaded: number;
+  bytesUploaded: number;
+}
+
+const PHASES: { kind: FileKind; label: string }[] = [
+  { kind: 'asset', label: 'assets' },
+  { kind: 'html', label: 'HTML pages' },
+  { kind: 'index', label: 'the index document' },
+];
+
+/** At most this many DeleteObjects requests (of 1,000 keys each) at once. */
+const DELETE_CONCURRENCY = 4;
+const DELETE_BATCH = 1000;
+
+/** Uploads in phases; `stats` is updated as uploads land, so a failure still reports what was done. */
+export async function uploadAll(store: ObjectStore, uploads: PlannedUpload[], concurrency: number, stats: UploadStats): Promise<void> {
+  for (const phase of PHASES) {
+    const batch = uploads.filter((upload) => upload.file.kind === phase.kind);
+    if (batch.length === 0) continue;
+    const failed = await uploadPhase(store, batch, concurrency, stats);
+    if (failed.length > 0) {
+      const skipped = uploads.length - stats.uploaded - failed.length;
+      throw new DeployError(
+        `${failed.length} upload(s) of ${phase.label} failed; ${skipped} later upload(s) were not attempted (no page was published that points at a missing asset) and nothing was deleted. Rerun to converge`,
+        failed,
+      );
+    }
+    core.info(`Uploaded ${batch.length} ${phase.label}.`);
+  }
+}
+
+/** Uploads one phase; after the first failure no new upload starts. Returns the failed keys. */
+async function uploadPhase(store: ObjectStore, batch: PlannedUpload[], concurrency: number, stats: UploadStats): Promise<string[]> {
+  const limit = pLimit(concurrency);
+  const failed: string[] = [];
+  await Promise.all(
+    batch.map(({ file, reason }) =>
+      limit(async () => {
+        if (failed.length > 0) return;
+        try {
+          await store.put(file);
+          stats.uploaded++;
+          stats.bytesUploaded += file.size;
+          core.debug(`uploaded ${file.key} (${reason}, ${file.size} bytes)`);
+        } catch (err) {
+          failed.push(file.key);
+          core.error(`Upload of '${file.key}' failed: ${describeError(err)}`);
+        }
+      }),
+    ),
+  );
+  return failed;
+}
+
+export async function deleteAll(store: ObjectStore, keys: string[]): Promise<number> {
+  const batches: string[][] = [];
+  for (let i = 0; i < keys.length; i += DELETE_BATCH) batches.push(keys.slice(i, i + DELETE_BATCH));
+  const limit = pLimit(DELETE_CONCURRENCY);
+  const failed: string[] = [];
+  await Promise.all(
+    batches.map((batch) =>
+      limit(async () => {
+        try {
+          for (const failure of await store.deleteBatch(batch)) {
+            failed.push(failure.key);
+            core.error(`Delete of '${failure.key}' failed: ${failure.code}: ${failure.message}`);
+          }
+        } catch (err) {
+          failed.push(...batch);
+          core.error(`A DeleteObjects request for ${batch.length} keys failed: ${errorMessage(err)}`);
+        }
+      }),
+    ),
+  );
+  if (failed.length > 0) {
+    throw new DeployError(`${failed.length} of ${keys.length} deletion(s) failed; the stale objects are still in the bucket. Rerun to converge`, failed);
+  }
+  return keys.length;
+}

@@ -1,0 +1,399 @@
+/**
+ * Inputs are read once, here, into a typed and validated Config. Every check runs before any
+ * network call; each error names the input and the fix. Nothing else reads inputs.
+ */
+import * as path from 'node:path';
+import picomatch from 'picomatch';
+import { ConfigError } from './errors';
+import { Inputs, type InputName } from './names';
+
+export type ReadInput = (name: InputName) => string;
+export type Env = Record<string, string | undefined>;
+
+export interface CacheRule {
+  glob: string;
+  value: string;
+}
+
+export type PathList = { kind: 'auto' } | { kind: 'none' } | { kind: 'explicit'; paths: string[] };
+
+/** What the workflow run is about (from GITHUB_* variables and the event file). */
+export interface RunContext {
+  eventName: string;
+  /** `action` of the event payload, e.g. `closed` for a pull_request. */
+  eventAction?: string;
+  prNumber?: number;
+  /** Head commit of the pull request, else GITHUB_SHA. */
+  sha: string;
+  repository: { owner: string; repo: string } | undefined;
+  runId: string;
+  runAttempt: string;
+  /** Whether the PR comes from a fork (no OIDC token, read-only token). */
+  fromFork: boolean;
+}
+
+export interface Config {
+  bucket: string;
+  /** Absolute path; undefined in remove mode. */
+  sourceDir: string;
+  region: string;
+  /** '' or a normalised prefix ending in '/', e.g. 'pr-42/'. */
+  prefix: string;
+  delete: boolean;
+  include: string[];
+  exclude: string[];
+  cacheControl: CacheRule[];
+  indexDocument: string;
+  concurrency: number;
+  force: boolean;
+  dryRun: boolean;
+  /** The mode in effect, `auto` resolved. */
+  mode: 'deploy' | 'remove';
+  distributionId?: string;
+  invalidationPaths: PathList;
+  waitForInvalidation: boolean;
+  invalidationTimeoutSeconds: number;
+  roleToAssume?: string;
+  roleSessionName: string;
+  audience: string;
+  checks: boolean;
+  /** Without trailing slash; undefined until derived from the distribution. */
+  siteUrl?: string;
+  checkRoutes: { kind: 'auto' } | { kind: 'none' } | { kind: 'explicit'; routes: string[] };
+  /** null = skip the check. */
+  s3CheckUrl: string | null;
+  checkTimeoutSeconds: number;
+  githubToken: string;
+  prComment: boolean;
+  run: RunContext;
+}
+
+/** Defaults, identical to action.yml (a test holds them together). */
+export const DEFAULTS: Partial<Record<InputName, string>> = {
+  [Inputs.SourceDir]: 'build',
+  [Inputs.Prefix]: '',
+  [Inputs.Delete]: 'true',
+  [Inputs.Include]: '',
+  [Inputs.Exclude]: '',
+  [Inputs.CacheControl]: '**/*.html: no-cache',
+  [Inputs.IndexDocument]: 'index.html',
+  [Inputs.Concurrency]: '16',
+  [Inputs.Force]: 'false',
+  [Inputs.DryRun]: 'false',
+  [Inputs.Mode]: 'deploy',
+  [Inputs.DistributionId]: '',
+  [Inputs.InvalidationPaths]: 'auto',
+  [Inputs.WaitForInvalidation]: 'false',
+  [Inputs.InvalidationTimeout]: '600',
+  [Inputs.RoleToAssume]: '',
+  [Inputs.RoleSessionName]: 'github-actions-deploy',
+  [Inputs.Audience]: 'sts.amazonaws.com',
+  [Inputs.Checks]: 'true',
+  [Inputs.SiteUrl]: '',
+  [Inputs.CheckRoutes]: 'auto',
+  [Inputs.S3CheckUrl]: '',
+  [Inputs.CheckTimeout]: '120',
+  [Inputs.PrComment]: 'true',
+};
+
+const MAX_INPUT_LENGTH = 16 * 1024;
+// Control characters other than tab/newline have no business in any input.
+const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+
+export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Config {
+  const read = (name: InputName): string => {
+    const raw = readRaw(name);
+    const value = raw === '' ? (DEFAULTS[name] ?? '') : raw;
+    if (value.length > MAX_INPUT_LENGTH) {
+      throw new ConfigError(name, `is ${value.length} characters long`, `Keep it under ${MAX_INPUT_LENGTH}.`);
+    }
+    if (CONTROL_CHARS.test(value)) {
+      throw new ConfigError(name, 'contains a control character', 'Remove it.');
+    }
+    return value.trim();
+  };
+  const run = parseRunContext(env, event);
+  const requestedMode = oneOf(read, Inputs.Mode, ['deploy', 'remove', 'auto'] as const);
+  const mode = requestedMode === 'auto' ? autoMode(run) : requestedMode;
+  const prefix = parsePrefix(read(Inputs.Prefix));
+  if (mode === 'remove' && prefix === '') {
+    throw new ConfigError(
+      Inputs.Prefix,
+      `is empty with mode '${requestedMode}' resolving to 'remove', which would empty the whole bucket`,
+      "Set 'prefix' to the preview's folder (e.g. pr-${{ github.event.number }}).",
+    );
+  }
+  const bucket = parseBucket(read(Inputs.Bucket));
+  const region = parseRegion(read(Inputs.Region), env);
+  const indexDocument = parseIndexDocument(read(Inputs.IndexDocument));
+  const distributionId = optional(read(Inputs.DistributionId));
+  if (distributionId !== undefined && !/^[A-Z0-9]{1,64}$/.test(distributionId)) {
+    throw new ConfigError(
+      Inputs.DistributionId,
+      `'${distributionId}' is not a CloudFront distribution id`,
+      'Use the id (like E1ABCDEF2GHIJK), not the domain name or ARN.',
+    );
+  }
+  return {
+    bucket,
+    sourceDir: path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), read(Inputs.SourceDir)),
+    region,
+    prefix,
+    delete: bool(read, Inputs.Delete),
+    include: globList(read, Inputs.Include),
+    exclude: globList(read, Inputs.Exclude),
+    cacheControl: parseCacheRules(read(Inputs.CacheControl)),
+    indexDocument,
+    concurrency: int(read, Inputs.Concurrency, 1, 256),
+    force: bool(read, Inputs.Force),
+    dryRun: bool(read, Inputs.DryRun),
+    mode,
+    distributionId,
+    invalidationPaths: parseInvalidationPaths(read(Inputs.InvalidationPaths)),
+    waitForInvalidation: bool(read, Inputs.WaitForInvalidation),
+    invalidationTimeoutSeconds: int(read, Inputs.InvalidationTimeout, 1, 3600),
+    roleToAssume: parseRoleArn(read(Inputs.RoleToAssume)),
+    roleSessionName: parseSessionName(read(Inputs.RoleSessionName)),
+    audience: nonEmpty(read, Inputs.Audience),
+    checks: bool(read, Inputs.Checks),
+    siteUrl: parseSiteUrl(read(Inputs.SiteUrl)),
+    checkRoutes: parseCheckRoutes(read(Inputs.CheckRoutes)),
+    s3CheckUrl: parseS3CheckUrl(read(Inputs.S3CheckUrl), bucket, region, prefix, indexDocument),
+    checkTimeoutSeconds: int(read, Inputs.CheckTimeout, 0, 3600),
+    githubToken: read(Inputs.GithubToken),
+    prComment: bool(read, Inputs.PrComment),
+    run,
+  };
+}
+
+type Read = (name: InputName) => string;
+
+function optional(value: string): string | undefined {
+  return value === '' ? undefined : value;
+}
+
+function nonEmpty(read: Read, name: InputName): string {
+  const value = read(name);
+  if (value === '') throw new ConfigError(name, 'is empty', 'Set it, or remove it to use the default.');
+  return value;
+}
+
+function bool(read: Read, name: InputName): boolean {
+  const value = read(name);
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(name, `'${value}' is not a boolean`, "Use 'true' or 'false'.");
+}
+
+function int(read: Read, name: InputName, min: number, max: number): number {
+  const value = read(name);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(name, `'${value}' is not a whole number from ${min} to ${max}`, `Use a whole number from ${min} to ${max}.`);
+  }
+  return Number(value);
+}
+
+function oneOf<T extends string>(read: Read, name: InputName, allowed: readonly T[]): T {
+  const value = read(name);
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(name, `'${value}' is not allowed`, `Use one of: ${allowed.join(', ')}.`);
+}
+
+/** Lines, or comma-separated items; commas inside {braces} belong to the glob. */
+export function splitList(value: string): string[] {
+  const items: string[] = [];
+  for (const line of value.split('\n')) {
+    let depth = 0;
+    let current = '';
+    for (const ch of line) {
+      if (ch === '{') depth++;
+      if (ch === '}') depth = Math.max(0, depth - 1);
+      if (ch === ',' && depth === 0) {
+        items.push(current);
+        current = '';
+      } else {
+        current += ch;
+      }
+    }
+    items.push(current);
+  }
+  return items.map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('#'));
+}
+
+function globList(read: Read, name: InputName): string[] {
+  const globs = splitList(read(name));
+  for (const glob of globs) checkGlob(name, glob);
+  return globs;
+}
+
+function checkGlob(name: InputName, glob: string): void {
+  if (glob.startsWith('/')) {
+    throw new ConfigError(name, `glob '${glob}' starts with '/'`, 'Globs are relative to source-dir (and prefix): drop the leading slash.');
+  }
+  try {
+    picomatch.makeRe(glob, { strictBrackets: true });
+  } catch (err) {
+    throw new ConfigError(name, `glob '${glob}' is not valid (${(err as Error).message})`, 'Fix the glob syntax.');
+  }
+}
+
+export function parsePrefix(raw: string): string {
+  const trimmed = raw.replace(/^\/+|\/+$/g, '');
+  if (trimmed === '') return '';
+  const segments = trimmed.split('/');
+  for (const segment of segments) {
+    if (segment === '..' || segment === '.') {
+      throw new ConfigError(Inputs.Prefix, `'${raw}' contains a '${segment}' segment`, "Use a plain folder name such as 'pr-42'.");
+    }
+    if (segment === '') {
+      throw new ConfigError(Inputs.Prefix, `'${raw}' contains '//'`, "Use single slashes, e.g. 'previews/pr-42'.");
+    }
+    if (/[\\*?[\]{}\s]/.test(segment)) {
+      throw new ConfigError(Inputs.Prefix, `'${raw}' contains whitespace, a backslash or a glob character`, "Use letters, digits, '-', '_' and '.' (e.g. 'pr-42').");
+    }
+  }
+  return `${trimmed}/`;
+}
+
+function parseBucket(value: string): string {
+  if (value === '') throw new ConfigError(Inputs.Bucket, 'is required', "Set 'bucket' to the bucket's name (not its ARN or URL).");
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
+    throw new ConfigError(Inputs.Bucket, `'${value}' is not a valid S3 bucket name`, "Use the bucket's name only (3-63 lowercase letters, digits, '.', '-'), not an ARN or URL.");
+  }
+  return value;
+}
+
+function parseRegion(value: string, env: Env): string {
+  const region = value || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
+  if (region === '') {
+    throw new ConfigError(Inputs.Region, 'is not set and neither is AWS_REGION nor AWS_DEFAULT_REGION', "Set 'region' to the bucket's region, e.g. us-east-1.");
+  }
+  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new ConfigError(Inputs.Region, `'${region}' is not an AWS region`, 'Use a region code such as us-east-1 or eu-west-3.');
+  }
+  return region;
+}
+
+function parseIndexDocument(value: string): string {
+  if (value === '' || value.startsWith('/') || value.includes('\\') || value.split('/').some((s) => s === '..' || s === '.' || s === '')) {
+    throw new ConfigError(Inputs.IndexDocument, `'${value}' is not a file name inside source-dir`, "Use a relative file name such as 'index.html'.");
+  }
+  return value;
+}
+
+export function parseCacheRules(value: string): CacheRule[] {
+  return value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const match = /^(\S.*?)\s*:\s+(\S.*)$/.exec(line);
+      if (!match || !match[1] || !match[2]) {
+        throw new ConfigError(Inputs.CacheControl, `line '${line}' is not 'GLOB: VALUE'`, "Write one rule per line, e.g. '**/*.html: no-cache' (a space after the colon).");
+      }
+      checkGlob(Inputs.CacheControl, match[1]);
+      return { glob: match[1], value: match[2] };
+    });
+}
+
+function parseInvalidationPaths(value: string): PathList {
+  if (value === 'auto') return { kind: 'auto' };
+  if (value === 'none') return { kind: 'none' };
+  const paths = value.split('\n').map((p) => p.trim()).filter((p) => p !== '');
+  for (const p of paths) {
+    if (!p.startsWith('/')) {
+      throw new ConfigError(Inputs.InvalidationPaths, `path '${p}' does not start with '/'`, "Write paths as CloudFront expects them, e.g. '/index.html' or '/assets/*', or use 'auto' or 'none'.");
+    }
+    if (p.indexOf('*') !== -1 && p.indexOf('*') !== p.length - 1) {
+      throw new ConfigError(Inputs.InvalidationPaths, `path '${p}' has a '*' that is not at the end`, "CloudFront allows '*' only as the last character, e.g. '/assets/*'.");
+    }
+  }
+  if (paths.length > 3000) {
+    throw new ConfigError(Inputs.InvalidationPaths, `lists ${paths.length} paths`, 'CloudFront accepts at most 3,000 per invalidation: use wildcards.');
+  }
+  return { kind: 'explicit', paths };
+}
+
+function parseRoleArn(value: string): string | undefined {
+  if (value === '') return undefined;
+  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(value)) {
+    throw new ConfigError(Inputs.RoleToAssume, `'${value}' is not an IAM role ARN`, 'Use the full ARN, e.g. arn:aws:iam::123456789012:role/deploy-site.');
+  }
+  return value;
+}
+
+function parseSessionName(value: string): string {
+  if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
+    throw new ConfigError(Inputs.RoleSessionName, `'${value}' is not a valid session name`, "Use 2-64 characters from letters, digits and '+=,.@_-'.");
+  }
+  return value;
+}
+
+function parseHttpUrl(name: InputName, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `'${value}' is not a URL`, 'Use a full URL such as https://www.example.com.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(name, `'${value}' is not an http(s) URL`, 'Use a URL starting with https://.');
+  }
+  return url;
+}
+
+function parseSiteUrl(value: string): string | undefined {
+  if (value === '') return undefined;
+  const url = parseHttpUrl(Inputs.SiteUrl, value);
+  if (url.search || url.hash) {
+    throw new ConfigError(Inputs.SiteUrl, `'${value}' has a query or fragment`, 'Give the origin (and optional base path) only.');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+function parseCheckRoutes(value: string): Config['checkRoutes'] {
+  if (value === 'auto') return { kind: 'auto' };
+  if (value === 'none') return { kind: 'none' };
+  const routes = value.split('\n').map((r) => r.trim()).filter((r) => r !== '');
+  for (const route of routes) {
+    if (!route.startsWith('/')) {
+      throw new ConfigError(Inputs.CheckRoutes, `route '${route}' does not start with '/'`, "Write routes as paths, e.g. '/collections/tents', or use 'auto' or 'none'.");
+    }
+  }
+  return { kind: 'explicit', routes };
+}
+
+function parseS3CheckUrl(value: string, bucket: string, region: string, prefix: string, indexDocument: string): string | null {
+  if (value === 'none') return null;
+  if (value !== '') return parseHttpUrl(Inputs.S3CheckUrl, value).toString();
+  const key = (prefix + indexDocument).split('/').map(encodeURIComponent).join('/');
+  return `https://${bucket}.s3.${region}.amazonaws.com/${key}`;
+}
+
+function autoMode(run: RunContext): 'deploy' | 'remove' {
+  const isPr = run.eventName === 'pull_request' || run.eventName === 'pull_request_target';
+  return isPr && run.eventAction === 'closed' ? 'remove' : 'deploy';
+}
+
+function parseRunContext(env: Env, event: unknown): RunContext {
+  const payload = (event ?? {}) as {
+    action?: unknown;
+    number?: unknown;
+    pull_request?: { number?: unknown; head?: { sha?: unknown; repo?: { full_name?: unknown } }; base?: { repo?: { full_name?: unknown } } };
+  };
+  const pr = payload.pull_request;
+  const prNumber = typeof pr?.number === 'number' ? pr.number : typeof payload.number === 'number' ? payload.number : undefined;
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  const headRepo = pr?.head?.repo?.full_name;
+  const baseRepo = pr?.base?.repo?.full_name;
+  return {
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    eventAction: typeof payload.action === 'string' ? payload.action : undefined,
+    prNumber,
+    sha: typeof pr?.head?.sha === 'string' ? pr.head.sha : (env.GITHUB_SHA ?? ''),
+    repository: owner && repo ? { owner, repo } : undefined,
+    runId: env.GITHUB_RUN_ID ?? 'local',
+    runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+    fromFork: typeof headRepo === 'string' && typeof baseRepo === 'string' && headRepo !== baseRepo,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The HTTP(S) adapter behind the `Prober` port: one GET, the certificate chain and host name always
+ * verified, redirects reported and never followed, the first bytes of the body kept for diagnoses.
+ * It rejects with Node's own network/TLS error (its `code`: ENOTFOUND, ECONNREFUSED,
+ * DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, …) or ETIMEDOUT.
+ */
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { ProbeResponse, Prober } from '../ports';
+
+export interface ProberOptions {
+  /** Give up on one request after this long (connect + TLS + headers + first bytes). */
+  timeoutMs?: number;
+  /** How much of the body to keep. */
+  maxBodyBytes?: number;
+  /**
+   * Trust these PEM certificates instead of Node's bundled roots (tests only; the action itself uses
+   * Node's roots plus NODE_EXTRA_CA_CERTS). Verification is never turned off.
+   */
+  ca?: string | string[];
+}
+
+export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_BODY_BYTES = 1024;
+
+export function createProber(options: ProberOptions = {}): Prober {
+  return { get: (url) => probe(url, options) };
+}
+
+function codedError(code: string, message: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(message), { code });
+}
+
+function probe(url: string, options: ProberOptions): Promise<ProbeResponse> {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return new Promise<ProbeResponse>((resolve, reject) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      reject(codedError('ERR_INVALID_URL', `not a URL: ${url}`));
+      return;
+    }
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
+      reject(codedError('ERR_INVALID_PROTOCOL', `only http(s) URLs can be checked: ${url}`));
+      return;
+    }
+    let settled = false;
+    const settle = (fn: () => void): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      fn();
+    };
+    const requestOptions: https.RequestOptions = {
+      method: 'GET',
+      // A fresh connection per probe: no pooled socket or TLS session outlives a check attempt.
+      agent: false,
+      headers: { 'user-agent': 's3-cloudfront-deploy-action (post-deploy check)', accept: 'text/html,*/*;q=0.8', 'accept-encoding': 'identity' },
+      rejectUnauthorized: true,
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    };
+    const onResponse = (res: http.IncomingMessage): void => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = (): void =>
+        settle(() => {
+          const header = (name: string): string | undefined => {
+            const v = res.headers[name];
+            return Array.isArray(v) ? v[0] : v;
+          };
+          resolve({
+            status: res.statusCode ?? 0,
+            contentType: header('content-type') ?? '',
+            bodyStart: Buffer.concat(chunks).subarray(0, maxBody).toString('utf8'),
+            ...(header('location') !== undefined ? { location: header('location') } : {}),
+          });
+          res.destroy();
+          req.destroy();
+        });
+      res.on('data', (chunk: Buffer) => {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= maxBody) done();
+      });
+      res.on('end', done);
+      res.on('error', (err) => settle(() => reject(err)));
+      res.on('close', () => {
+        if (res.complete) done();
+        else settle(() => reject(codedError('ECONNRESET', 'the connection closed before the response ended')));
+      });
+    };
+    const req = target.protocol === 'https:' ? https.request(target, requestOptions, onResponse) : http.request(target, requestOptions, onResponse);
+    req.on('error', (err) => settle(() => reject(err)));
+    const timer = setTimeout(() => {
+      const err = codedError('ETIMEDOUT', `no response from ${target.host} within ${timeoutMs} ms`);
+      settle(() => reject(err));
+      req.destroy(err);
+    }, timeoutMs);
+    req.end();
+  });
+}

@@ -1,0 +1,4 @@
+/** Entry point of the bundled action: run the pipeline. */
+import { run } from './main';
+
+void run();

@@ -1,0 +1,160 @@
+/**
+ * The pipeline, top to bottom:
+ * config → credentials → scan → list → plan → apply (upload) → invalidate → delete → checks → report.
+ * Each stage lives in its own module; this file only wires them.
+ */
+import * as core from '@actions/core';
+import { readFileSync } from 'node:fs';
+import { deleteAll, uploadAll } from './apply';
+import { createAwsClients, createStsClient } from './aws/clients';
+import { createCdn } from './aws/cdn';
+import { createS3Store } from './aws/s3-store';
+import { runChecks } from './checks';
+import { parseConfig, type Config } from './config';
+import { resolveCredentials } from './credentials';
+import { errorMessage } from './errors';
+import { createPrComments } from './github/pr-comments';
+import { createProber } from './http/probe';
+import { resolveSiteUrl, startInvalidation, waitForInvalidation } from './invalidate';
+import type { InputName } from './names';
+import { planDeploy, planRemoval } from './plan';
+import type { Cdn, ObjectStore, Prober } from './ports';
+import { listRemote } from './remote';
+import { setOutputs } from './report/outputs';
+import { updatePrComment } from './report/pr-comment';
+import { writeSummary } from './report/summary';
+import { scanSource } from './scan';
+import type { ChecksOutcome, CheckResult, Credentials, DeployResult, StageName } from './types';
+import { logPlan } from './report/plan-log';
+
+/** Everything run() needs from outside; tests and the demo may hand in their own. */
+export interface Deps {
+  loadConfig: () => Config;
+  resolveCredentials: (config: Config) => Promise<Credentials | undefined>;
+  connect: (config: Config, credentials: Credentials | undefined) => { store: ObjectStore; cdn: Cdn };
+  prober: () => Prober;
+}
+
+export function realDeps(): Deps {
+  return {
+    loadConfig: () => parseConfig((name: InputName) => core.getInput(name), process.env, readEvent(process.env.GITHUB_EVENT_PATH)),
+    resolveCredentials: (config) =>
+      resolveCredentials(config, { getIdToken: (aud) => core.getIDToken(aud), sts: () => createStsClient(config.region), setSecret: core.setSecret }),
+    connect: (config, credentials) => {
+      const clients = createAwsClients(config.region, credentials);
+      return { store: createS3Store(clients.s3, config.bucket), cdn: createCdn(clients.cloudfront) };
+    },
+    prober: createProber,
+  };
+}
+
+export async function run(deps: Deps = realDeps()): Promise<void> {
+  const timings: DeployResult['timings'] = {};
+  const stage = async <T>(name: StageName, title: string, fn: () => Promise<T> | T): Promise<T> => {
+    core.startGroup(title);
+    const started = Date.now();
+    try {
+      return await fn();
+    } finally {
+      timings[name] = Date.now() - started;
+      core.endGroup();
+    }
+  };
+  let config: Config | undefined;
+  let result: DeployResult | undefined;
+  try {
+    config = deps.loadConfig();
+    const cfg = config;
+    const credentials = await stage('credentials', 'Credentials', () => deps.resolveCredentials(cfg));
+    const { store, cdn } = deps.connect(cfg, credentials);
+    const siteUrl = await resolveSiteUrl(cdn, cfg);
+    const local = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => scanSource(cfg)) : [];
+    const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, local, cfg));
+    const plan = await stage('plan', 'Plan', () => {
+      const planned = cfg.mode === 'deploy' ? planDeploy(local, remote, cfg) : planRemoval(remote);
+      logPlan(planned, cfg.dryRun);
+      return planned;
+    });
+    result = newResult(cfg, plan, siteUrl, timings);
+    if (cfg.dryRun) return;
+    const applied = { uploaded: 0, bytesUploaded: 0, deleted: 0 };
+    result.applied = applied;
+    await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied));
+    const current = result;
+    if (cfg.mode === 'remove') {
+      applied.deleted = await stage('delete', 'Deleting', () => deleteAll(store, plan.deletes));
+    }
+    await stage('invalidate', 'CloudFront invalidation', async () => {
+      const changedKeys = [...plan.uploads.map((upload) => upload.file.key), ...plan.deletes];
+      const { result: invalidation, skipped } = await startInvalidation(cdn, cfg, changedKeys);
+      current.invalidationSkipped = skipped;
+      current.invalidation = invalidation && cfg.waitForInvalidation ? await waitForInvalidation(cdn, cfg, invalidation) : invalidation;
+    });
+    if (cfg.mode === 'deploy') {
+      applied.deleted = await stage('delete', 'Deleting stale objects', () => deleteAll(store, plan.deletes));
+      current.checks = await stage('checks', 'Post-deploy checks', () => (cfg.checks ? runChecks(deps.prober(), cfg, siteUrl) : []));
+      current.checksOutcome = checksOutcome(current.checks);
+    }
+  } catch (err) {
+    const message = errorMessage(err);
+    if (result) result.error = message;
+    core.setFailed(message);
+  }
+  if (config && result) await report(config, result, timings, stage);
+}
+
+function newResult(config: Config, plan: DeployResult['plan'], siteUrl: string | undefined, timings: DeployResult['timings']): DeployResult {
+  const previewUrl = siteUrl && config.prefix ? `${siteUrl}/${config.prefix}${config.indexDocument}` : undefined;
+  return {
+    mode: config.mode,
+    dryRun: config.dryRun,
+    bucket: config.bucket,
+    prefix: config.prefix,
+    plan,
+    siteUrl,
+    previewUrl,
+    checks: [],
+    checksOutcome: 'skipped',
+    timings,
+    sha: config.run.sha,
+  };
+}
+
+function checksOutcome(checks: CheckResult[]): ChecksOutcome {
+  if (checks.length === 0) return 'skipped';
+  return checks.every((check) => check.passed) ? 'passed' : 'failed';
+}
+
+async function report(
+  config: Config,
+  result: DeployResult,
+  timings: DeployResult['timings'],
+  stage: <T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>,
+): Promise<void> {
+  await stage('report', 'Report', async () => {
+    setOutputs(result);
+    await updatePrComment(createPrComments(config), config, result);
+    await writeSummary(result).catch((err) => core.warning(`Could not write the job summary: ${errorMessage(err)}`));
+  });
+  const failed = result.checks.filter((check) => !check.passed);
+  if (failed.length > 0) {
+    core.setFailed(`Post-deploy checks failed: ${failed.map((check) => `${check.name} (${check.url}): ${check.diagnosis ?? check.got}`).join('; ')}`);
+  }
+  core.info(summaryLine(result, timings));
+}
+
+function summaryLine(result: DeployResult, timings: DeployResult['timings']): string {
+  const total = Object.values(timings).reduce((sum, ms) => sum + ms, 0);
+  const a = result.applied;
+  const done = a ? `${a.uploaded} uploaded (${a.bytesUploaded} bytes), ${a.deleted} deleted` : 'nothing written (dry run)';
+  return `Done in ${(total / 1000).toFixed(1)} s: ${done}, ${result.plan.unchanged.length} unchanged; checks ${result.checksOutcome}.`;
+}
+
+function readEvent(eventPath: string | undefined): unknown {
+  if (!eventPath) return {};
+  try {
+    return JSON.parse(readFileSync(eventPath, 'utf8')) as unknown;
+  } catch {
+    return {};
+  }
+}

@@ -1,0 +1,48 @@
+/** The binding input and output names of ../SPEC.md, written once. A test holds action.yml to them. */
+export const Inputs = {
+  Bucket: 'bucket',
+  SourceDir: 'source-dir',
+  Region: 'region',
+  Prefix: 'prefix',
+  Delete: 'delete',
+  Include: 'include',
+  Exclude: 'exclude',
+  CacheControl: 'cache-control',
+  IndexDocument: 'index-document',
+  Concurrency: 'concurrency',
+  Force: 'force',
+  DryRun: 'dry-run',
+  Mode: 'mode',
+  DistributionId: 'distribution-id',
+  InvalidationPaths: 'invalidation-paths',
+  WaitForInvalidation: 'wait-for-invalidation',
+  InvalidationTimeout: 'invalidation-timeout',
+  RoleToAssume: 'role-to-assume',
+  RoleSessionName: 'role-session-name',
+  Audience: 'audience',
+  Checks: 'checks',
+  SiteUrl: 'site-url',
+  CheckRoutes: 'check-routes',
+  S3CheckUrl: 's3-check-url',
+  CheckTimeout: 'check-timeout',
+  GithubToken: 'github-token',
+  PrComment: 'pr-comment',
+} as const;
+
+export type InputName = (typeof Inputs)[keyof typeof Inputs];
+
+export const Outputs = {
+  Uploaded: 'uploaded',
+  Deleted: 'deleted',
+  Unchanged: 'unchanged',
+  BytesUploaded: 'bytes-uploaded',
+  InvalidationId: 'invalidation-id',
+  SiteUrl: 'site-url',
+  PreviewUrl: 'preview-url',
+  Checks: 'checks',
+} as const;
+
+export type OutputName = (typeof Outputs)[keyof typeof Outputs];
+
+/** Object metadata key holding the hex MD5 of the uploaded file (x-amz-meta-md5). */
+export const MD5_METADATA_KEY = 'md5';

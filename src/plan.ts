@@ -1,0 +1,74 @@
+/**
+ * The pure planner: manifests in, plan out, no I/O. Unchanged means same content (MD5), never
+ * timestamps: a CI checkout gives every file a new mtime.
+ */
+import type { FileKind, LocalFile, Plan, PlannedUpload, RemoteObject, UploadReason } from './types';
+
+export interface PlanOptions {
+  force: boolean;
+  delete: boolean;
+}
+
+const MULTIPART_ETAG = /^[0-9a-f]{32}-\d+$/;
+const KIND_ORDER: Record<FileKind, number> = { asset: 0, html: 1, index: 2 };
+
+export function isMultipartEtag(etag: string): boolean {
+  return MULTIPART_ETAG.test(etag);
+}
+
+/**
+ * Keys whose ETag cannot tell whether the content is the same, so the MD5 stored in metadata must
+ * be read (HeadObject). Only same-size objects qualify (a different size is a change). A multipart
+ * ETag is never an MD5. A plain ETag that differs is a change, unless no object of the listing has
+ * an ETag equal to its file's MD5: then the bucket's ETags are not MD5s (SSE-KMS, SSE-C).
+ */
+export function keysNeedingStoredMd5(local: LocalFile[], remote: RemoteObject[]): string[] {
+  const remoteByKey = new Map(remote.map((object) => [object.key, object]));
+  const pairs = local.flatMap((file) => {
+    const object = remoteByKey.get(file.key);
+    return object ? [{ file, object }] : [];
+  });
+  const etagsAreMd5s = pairs.some(({ file, object }) => object.etag === file.md5);
+  return pairs
+    .filter(({ file, object }) => object.etag !== file.md5 && object.size === file.size)
+    .filter(({ object }) => isMultipartEtag(object.etag) || !etagsAreMd5s)
+    .map(({ file }) => file.key);
+}
+
+/** Why a file must be uploaded, or undefined when the bucket already holds the same content. */
+export function uploadReason(file: LocalFile, object: RemoteObject | undefined, force: boolean): UploadReason | undefined {
+  if (!object) return 'new';
+  if (force) return 'forced';
+  if (object.etag === file.md5 || object.storedMd5 === file.md5) return undefined;
+  return 'changed';
+}
+
+/** `remote` must already be limited to the keys in scope (under prefix, passing include/exclude). */
+export function planDeploy(local: LocalFile[], remote: RemoteObject[], options: PlanOptions): Plan {
+  const remoteByKey = new Map(remote.map((object) => [object.key, object]));
+  const uploads: PlannedUpload[] = [];
+  const unchanged: LocalFile[] = [];
+  for (const file of local) {
+    const reason = uploadReason(file, remoteByKey.get(file.key), options.force);
+    if (reason) uploads.push({ file, reason });
+    else unchanged.push(file);
+  }
+  const localKeys = new Set(local.map((file) => file.key));
+  const deletes = options.delete ? remote.map((object) => object.key).filter((key) => !localKeys.has(key)) : [];
+  return { uploads: sortUploads(uploads), deletes: deletes.sort(compareKeys), unchanged: unchanged.sort((a, b) => compareKeys(a.key, b.key)) };
+}
+
+/** Remove mode: every object under the prefix goes. */
+export function planRemoval(remote: RemoteObject[]): Plan {
+  return { uploads: [], deletes: remote.map((object) => object.key).sort(compareKeys), unchanged: [] };
+}
+
+/** Assets first, then HTML, the index document last, so no page points at an asset not yet there. */
+function sortUploads(uploads: PlannedUpload[]): PlannedUpload[] {
+  return uploads.sort((a, b) => KIND_ORDER[a.file.kind] - KIND_ORDER[b.file.kind] || compareKeys(a.file.key, b.file.key));
+}
+
+/** S3's own order: UTF-8 bytes (JS string comparison orders UTF-16 code units, which differs). */
+export function compareKeys(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}

@@ -1,0 +1,56 @@
+/**
+ * The narrow interfaces through which stages touch the outside world. Only the adapters in aws/,
+ * github/ and http/ import SDKs; tests hand in fakes or adapters pointed at local servers.
+ */
+import type { LocalFile, RemoteObject } from './types';
+
+export interface ObjectStore {
+  /** Every object whose key starts with `prefix` (all pages). */
+  list(prefix: string): Promise<RemoteObject[]>;
+  /** The hex MD5 stored in the object's metadata at upload, if any. */
+  readStoredMd5(key: string): Promise<string | undefined>;
+  /** Upload one file with its headers and MD5 metadata; multipart for large files. */
+  put(file: LocalFile): Promise<void>;
+  /** Delete up to 1,000 keys in one request; returns the keys the server refused, with why. */
+  deleteBatch(keys: string[]): Promise<DeleteFailure[]>;
+}
+
+export interface DeleteFailure {
+  key: string;
+  code: string;
+  message: string;
+}
+
+export interface Cdn {
+  /** The distribution's domain name, e.g. d111111abcdef8.cloudfront.net. */
+  getDomainName(distributionId: string): Promise<string>;
+  createInvalidation(
+    distributionId: string,
+    paths: string[],
+    callerReference: string,
+  ): Promise<{ id: string; status: string }>;
+  getInvalidationStatus(distributionId: string, invalidationId: string): Promise<string>;
+}
+
+export interface ProbeResponse {
+  status: number;
+  contentType: string;
+  /** First bytes of the body (for "is this HTML?" diagnostics). */
+  bodyStart: string;
+  /** The Location header of a redirect (redirects are reported, never followed). */
+  location?: string;
+}
+
+export interface Prober {
+  /** One GET, TLS verified, redirects not followed. Rejects with the network/TLS error. */
+  get(url: string): Promise<ProbeResponse>;
+}
+
+export interface PrComments {
+  /** Create the comment carrying `marker`, or update it in place when it exists. */
+  upsert(prNumber: number, marker: string, body: string): Promise<{ id: number; created: boolean }>;
+}
+
+/** Pause for `ms`; injected so tests of waiting and retrying run instantly. */
+export type Sleep = (ms: number) => Promise<void>;
+export type Clock = () => number;

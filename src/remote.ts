@@ -1,0 +1,36 @@
+/** The remote side: list what is under the prefix, keep what the filters cover, resolve unclear ETags. */
+import * as core from '@actions/core';
+import pLimit from 'p-limit';
+import type { Config } from './config';
+import { keysNeedingStoredMd5 } from './plan';
+import type { ObjectStore } from './ports';
+import { makeScopeFilter } from './rules';
+import type { LocalFile, RemoteObject } from './types';
+
+export type ListOptions = Pick<Config, 'prefix' | 'include' | 'exclude' | 'concurrency' | 'mode'>;
+
+export async function listRemote(store: ObjectStore, local: LocalFile[], options: ListOptions): Promise<RemoteObject[]> {
+  const listed = await store.list(options.prefix);
+  const inScope = remoteScope(options);
+  const remote = listed.filter((object) => inScope(object.key.slice(options.prefix.length)));
+  core.info(`Listed ${listed.length} objects under '${options.prefix || '(bucket root)'}'; ${remote.length} in scope of include/exclude.`);
+  return resolveStoredMd5s(store, local, remote, options.concurrency);
+}
+
+/** Remove mode takes everything under the prefix; deploy mode only what the filters cover. */
+function remoteScope(options: ListOptions): (relPath: string) => boolean {
+  if (options.mode === 'remove') return () => true;
+  const filter = makeScopeFilter(options.include, options.exclude);
+  // '' is a folder marker for the prefix itself: never a file of the site.
+  return (relPath) => relPath !== '' && filter(relPath);
+}
+
+async function resolveStoredMd5s(store: ObjectStore, local: LocalFile[], remote: RemoteObject[], concurrency: number): Promise<RemoteObject[]> {
+  const keys = new Set(keysNeedingStoredMd5(local, remote));
+  if (keys.size === 0) return remote;
+  core.info(`Reading the stored MD5 of ${keys.size} objects whose ETag is not an MD5 (multipart or KMS-encrypted).`);
+  const limit = pLimit(concurrency);
+  return Promise.all(
+    remote.map((object) => (keys.has(object.key) ? limit(async () => ({ ...object, storedMd5: await store.readStoredMd5(object.key) })) : object)),
+  );
+}

@@ -1,0 +1,22 @@
+/** The step outputs, from the same result the summary and the PR comment use. */
+import * as core from '@actions/core';
+import { Outputs } from '../names';
+import type { DeployResult } from '../types';
+
+export function outputsFor(result: DeployResult): Record<string, string> {
+  const { plan, applied } = result;
+  return {
+    [Outputs.Uploaded]: String(applied?.uploaded ?? 0),
+    [Outputs.Deleted]: String(applied?.deleted ?? 0),
+    [Outputs.Unchanged]: String(plan.unchanged.length),
+    [Outputs.BytesUploaded]: String(applied?.bytesUploaded ?? 0),
+    [Outputs.InvalidationId]: result.invalidation?.id ?? '',
+    [Outputs.SiteUrl]: result.siteUrl ?? '',
+    [Outputs.PreviewUrl]: result.previewUrl ?? '',
+    [Outputs.Checks]: result.checksOutcome,
+  };
+}
+
+export function setOutputs(result: DeployResult): void {
+  for (const [name, value] of Object.entries(outputsFor(result))) core.setOutput(name, value);
+}

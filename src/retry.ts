@@ -1,0 +1,78 @@
+/** One retry helper for everything the SDK does not already retry (or retries too briefly). */
+import type { Sleep } from './ports';
+
+export interface RetryOptions {
+  /** Short name for log lines, e.g. "CreateInvalidation". */
+  label: string;
+  isRetryable: (err: unknown) => boolean;
+  /** Give up after this many attempts (including the first). */
+  maxAttempts: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  /** Stop retrying once this much time has passed since the first attempt. */
+  deadlineMs?: number;
+  sleep?: Sleep;
+  now?: () => number;
+  random?: () => number;
+  onRetry?: (message: string) => void;
+}
+
+export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Capped exponential backoff with full jitter: delay in [0, min(max, base * 2^attempt)). */
+export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number): number {
+  return Math.floor(random() * Math.min(maxMs, baseMs * 2 ** attempt));
+}
+
+export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const { sleep = realSleep, now = Date.now, random = Math.random, baseDelayMs = 500, maxDelayMs = 20_000 } = options;
+  const started = now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(attempt);
+    } catch (err) {
+      const outOfAttempts = attempt >= options.maxAttempts;
+      const delay = backoffDelay(attempt, baseDelayMs, maxDelayMs, random);
+      const outOfTime = options.deadlineMs !== undefined && now() - started + delay > options.deadlineMs;
+      if (outOfAttempts || outOfTime || !options.isRetryable(err)) throw err;
+      options.onRetry?.(`${options.label}: attempt ${attempt} failed (${describeError(err)}); retrying in ${delay} ms`);
+      await sleep(delay);
+    }
+  }
+}
+
+const RETRYABLE_CODES = new Set([
+  'SlowDown',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'TooManyInvalidationsInProgress',
+  'InternalError',
+  'ServiceUnavailable',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'TimeoutError',
+]);
+
+/** Throttling, 5xx and dropped connections are worth another try; 4xx answers are not. */
+export function isRetryableAwsError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  if ((e.name && RETRYABLE_CODES.has(e.name)) || (e.code && RETRYABLE_CODES.has(e.code))) return true;
+  const status = e.$metadata?.httpStatusCode;
+  return status !== undefined && (status >= 500 || status === 429);
+}
+
+export function describeError(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return String(err);
+  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+  const status = e.$metadata?.httpStatusCode;
+  const code = e.code ?? e.name ?? 'Error';
+  return `${code}${status ? ` (HTTP ${status})` : ''}: ${e.message ?? ''}`.trim();
+}

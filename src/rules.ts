@@ -1,0 +1,45 @@
+/** Pure rules about files: glob filters, Cache-Control by first matching rule, Content-Type, kind. */
+import * as mime from 'mime-types';
+import picomatch from 'picomatch';
+import type { CacheRule } from './config';
+import type { FileKind } from './types';
+
+/**
+ * dot: `.well-known/` is deployed like any folder. basename: a glob without a slash (`*.map`)
+ * matches at any depth, as users of `aws s3 sync --exclude '*.map'` expect.
+ */
+const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true, basename: true };
+
+export type Matcher = (relPath: string) => boolean;
+
+export function compileGlobs(globs: string[]): Matcher {
+  if (globs.length === 0) return () => false;
+  return picomatch(globs, GLOB_OPTIONS);
+}
+
+/** In scope = included (or no include globs) and not excluded. Applies to local and remote alike. */
+export function makeScopeFilter(include: string[], exclude: string[]): Matcher {
+  const included = include.length === 0 ? () => true : compileGlobs(include);
+  const excluded = compileGlobs(exclude);
+  return (relPath) => included(relPath) && !excluded(relPath);
+}
+
+export function makeCacheControl(rules: CacheRule[]): (relPath: string) => string | undefined {
+  const compiled = rules.map((rule) => ({ matches: picomatch(rule.glob, GLOB_OPTIONS), value: rule.value }));
+  return (relPath) => compiled.find((rule) => rule.matches(relPath))?.value;
+}
+
+/** Content-Type from the file name; text types get `charset=utf-8`. */
+export function contentTypeFor(relPath: string): string {
+  const type = mime.lookup(relPath) || 'application/octet-stream';
+  return mime.charset(type) ? `${type}; charset=utf-8` : type;
+}
+
+export function isHtml(contentType: string): boolean {
+  return contentType.startsWith('text/html');
+}
+
+export function fileKind(relPath: string, contentType: string, indexDocument: string): FileKind {
+  if (relPath === indexDocument) return 'index';
+  return isHtml(contentType) ? 'html' : 'asset';
+}

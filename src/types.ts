@@ -1,0 +1,111 @@
+/** Shared data shapes that flow between the pipeline stages. */
+
+/** A file found in source-dir, ready to compare and upload. */
+export interface LocalFile {
+  /** Full object key: prefix + relPath. */
+  key: string;
+  /** POSIX path relative to source-dir. */
+  relPath: string;
+  /** Absolute path on disk. */
+  absPath: string;
+  size: number;
+  /** Hex MD5 of the content. */
+  md5: string;
+  contentType: string;
+  cacheControl?: string;
+  /** Whether the object is an HTML page, and whether it is the root index document. */
+  kind: FileKind;
+}
+
+export type FileKind = 'asset' | 'html' | 'index';
+
+/** An object as ListObjectsV2 (and, when needed, HeadObject) describes it. */
+export interface RemoteObject {
+  key: string;
+  size: number;
+  /** ETag without quotes: a hex MD5, or `<hex>-<parts>` for multipart uploads. */
+  etag: string;
+  /** Hex MD5 from the object's metadata, when it was read with HeadObject. */
+  storedMd5?: string;
+}
+
+export type UploadReason = 'new' | 'changed' | 'forced';
+
+export interface PlannedUpload {
+  file: LocalFile;
+  reason: UploadReason;
+}
+
+/** Everything the deploy will do, computed before the first write. */
+export interface Plan {
+  /** In upload order: assets, then HTML, then the index document. */
+  uploads: PlannedUpload[];
+  /** Keys to delete, after every upload. */
+  deletes: string[];
+  unchanged: LocalFile[];
+}
+
+export interface ApplyResult {
+  uploaded: number;
+  bytesUploaded: number;
+  deleted: number;
+}
+
+export interface InvalidationResult {
+  id: string;
+  paths: string[];
+  /** Why these paths: e.g. "12 paths" or "collapsed 4,210 paths to /*". */
+  reason: string;
+  status: string;
+  waitedSeconds?: number;
+}
+
+export type CheckName = 'site-root' | 'spa-route' | 's3-private';
+
+export interface CheckResult {
+  name: CheckName;
+  url: string;
+  expected: string;
+  /** What was observed, e.g. "200 text/html" or "TLS error CERT_HAS_EXPIRED". */
+  got: string;
+  passed: boolean;
+  /** Plain-words cause and fix when it failed. */
+  diagnosis?: string;
+}
+
+export type ChecksOutcome = 'passed' | 'failed' | 'skipped';
+
+/** AWS credentials obtained through OIDC (undefined elsewhere means: the SDK's default chain). */
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export type StageName = 'config' | 'credentials' | 'scan' | 'list' | 'plan' | 'apply' | 'invalidate' | 'delete' | 'checks' | 'report';
+
+/** Everything that happened, for the outputs, the job summary and the PR comment. */
+export interface DeployResult {
+  mode: 'deploy' | 'remove';
+  dryRun: boolean;
+  bucket: string;
+  /** '' or 'pr-42/'. */
+  prefix: string;
+  plan: Plan;
+  /** Undefined in dry-run, or when a failure stopped the run before writing. */
+  applied?: ApplyResult;
+  invalidation?: InvalidationResult;
+  /** Why no invalidation was made, e.g. "nothing changed" or "no distribution-id". */
+  invalidationSkipped?: string;
+  siteUrl?: string;
+  previewUrl?: string;
+  checks: CheckResult[];
+  checksOutcome: ChecksOutcome;
+  /** Milliseconds per stage. */
+  timings: Partial<Record<StageName, number>>;
+  /** The commit deployed. */
+  sha: string;
+  /** Set when the run failed; the summary is still written. */
+  error?: string;
+}
