@@ -3,6 +3,8 @@ const tsJest = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
 };
 module.exports = {
+  // A global option (jest ignores it per project): end-to-end tests start servers and the bundle.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -15,7 +17,6 @@ module.exports = {
       testEnvironment: 'node',
       transform: tsJest,
       testMatch: ['<rootDir>/__tests__/e2e/*.test.ts'],
-      testTimeout: 120000,
     },
   ],
 };

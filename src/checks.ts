@@ -70,17 +70,16 @@ export async function runChecks(
   for (const s of skipped) core.info(`Check ${s.name} skipped: ${s.reason}.`);
   const deadline = now() + config.checkTimeoutSeconds * 1000;
   const ctx: DiagnosisContext = { bucket: config.bucket, region: config.region, distributionId: config.distributionId };
-  const results = await Promise.all(
-    planned.map((check) => runOne(prober, check, { deadline, sleep, now, random, ctx })),
-  );
-  const refined = refineDiagnoses(results);
-  for (const r of refined) {
+  const runs = await Promise.all(planned.map((check) => runOne(prober, check, { deadline, sleep, now, random, ctx })));
+  const refined = refineDiagnoses(runs.map((run) => run.result));
+  refined.forEach((r, i) => {
+    const tries = runs[i]!.attempts === 1 ? '1 attempt' : `${runs[i]!.attempts} attempts`;
     core.info(
       r.passed
-        ? `✓ ${r.name} ${r.url}: ${r.got} (expected ${r.expected})`
-        : `✗ ${r.name} ${r.url}: ${r.got} (expected ${r.expected}). ${r.diagnosis ?? ''}`.trimEnd(),
+        ? `✓ ${r.name} ${r.url}: ${r.got} (expected ${r.expected}; ${tries})`
+        : `✗ ${r.name} ${r.url}: ${r.got} (expected ${r.expected}; ${tries}). ${r.diagnosis ?? ''}`.trimEnd(),
     );
-  }
+  });
   return refined;
 }
 
@@ -389,7 +388,7 @@ function diagnoseS3Error(error: ProbeError, url: string, ctx: DiagnosisContext):
     case 'tls':
       return (
         `TLS verification failed (${error.code}): ${tlsCause(error.code)} for ${host}. ` +
-        (host.split('.').length > 5 || /\..*\.s3[.-]/.test(host)
+        (isDottedBucketHost(host, ctx)
           ? `A bucket name with dots does not match S3's wildcard certificate in a virtual-hosted URL: set s3-check-url to the path-style URL https://s3.${ctx.region ?? 'REGION'}.amazonaws.com/${ctx.bucket ?? 'BUCKET'}/KEY.`
           : 'Check s3-check-url.')
       );
@@ -415,9 +414,9 @@ function diagnoseOtherStatus(response: ProbeResponse, url: string, what: string,
       );
     }
     if (location && !isHttps(url) && location.startsWith('https://')) {
-      return `${what} redirects${to}: use the https:// address as site-url.`;
+      return `${capitalize(what)} redirects${to}: use the https:// address as site-url.`;
     }
-    return `${what} answered a redirect${to} (redirects are not followed): set site-url to the final address.`;
+    return `${capitalize(what)} answered a redirect${to} (redirects are not followed): set site-url to the final address.`;
   }
   if (status >= 500) {
     return (
@@ -426,6 +425,16 @@ function diagnoseOtherStatus(response: ProbeResponse, url: string, what: string,
     );
   }
   return `Expected ${what} to answer 200, got ${status}.`;
+}
+
+/** A virtual-hosted S3 URL for a bucket whose name has dots: S3's *.s3.REGION.amazonaws.com certificate cannot match it. */
+function isDottedBucketHost(host: string, ctx: DiagnosisContext): boolean {
+  if (ctx.bucket !== undefined) return ctx.bucket.includes('.') && host.startsWith(`${ctx.bucket}.s3`);
+  return /\..*\.s3[.-]/.test(host);
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function isHtml(contentType: string): boolean {
@@ -475,7 +484,7 @@ interface Loop {
 }
 
 /** Probe until the check passes or the deadline has passed; the last attempt's verdict stands. */
-async function runOne(prober: Prober, check: PlannedCheck, loop: Loop): Promise<CheckResult> {
+async function runOne(prober: Prober, check: PlannedCheck, loop: Loop): Promise<{ result: CheckResult; attempts: number }> {
   for (let attempt = 1; ; attempt++) {
     let outcome: ProbeOutcome;
     try {
@@ -487,7 +496,7 @@ async function runOne(prober: Prober, check: PlannedCheck, loop: Loop): Promise<
     const remaining = loop.deadline - loop.now();
     if (result.passed || remaining <= 0 || isPermanent(check, outcome)) {
       core.debug(`${check.name} attempt ${attempt}: GET ${check.url} → ${result.got}${result.passed ? '' : ' (giving up)'}`);
-      return result;
+      return { result, attempts: attempt };
     }
     const delay = Math.min(remaining, checkDelay(attempt, loop.random));
     core.debug(`${check.name} attempt ${attempt}: GET ${check.url} → ${result.got}, expected ${check.expected}; retrying in ${delay} ms`);

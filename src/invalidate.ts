@@ -24,13 +24,15 @@ type Operation = 'GetDistribution' | 'CreateInvalidation' | 'GetInvalidation';
 const FIRST_POLL_MS = 1_000;
 const MAX_POLL_MS = 15_000;
 const COMPLETED = 'Completed';
+/** The domain lookup runs before any write: a minute of throttling retries is plenty, and failing there costs nothing. */
+const LOOKUP_BUDGET_MS = 60_000;
 
 /** GetDistribution → https://<DomainName>, unless site-url is given or no distribution is set. */
 export async function resolveSiteUrl(cdn: Cdn, config: Config, deps: InvalidateDeps = {}): Promise<string | undefined> {
   if (config.siteUrl !== undefined) return config.siteUrl;
   const distributionId = config.distributionId;
   if (distributionId === undefined) return undefined;
-  const domain = await call('GetDistribution', config, deps, 60_000, () => cdn.getDomainName(distributionId));
+  const domain = await call('GetDistribution', config, deps, LOOKUP_BUDGET_MS, () => cdn.getDomainName(distributionId));
   core.info(`Distribution ${distributionId} serves https://${domain}`);
   return `https://${domain}`;
 }
@@ -52,6 +54,7 @@ export async function startInvalidation(
   logPaths(paths, reason);
   const reference = callerReference(config, paths, deps.now ?? Date.now);
   core.debug(`CallerReference: ${reference}`);
+  // Retrying a busy distribution gets its own invalidation-timeout; waiting (if asked) gets another.
   const budgetMs = config.invalidationTimeoutSeconds * 1000;
   const created = await call('CreateInvalidation', config, deps, budgetMs, () =>
     cdn.createInvalidation(distributionId, paths, reference),
@@ -116,7 +119,7 @@ async function call<T>(op: Operation, config: Config, deps: InvalidateDeps, budg
 }
 
 /** CloudFront's error code → what is wrong and how to fix it, naming the permission or input. */
-export function explain(err: unknown, op: Operation, config: Config): Error {
+function explain(err: unknown, op: Operation, config: Config): Error {
   const id = config.distributionId ?? '';
   const code = (err as { name?: string } | null)?.name ?? '';
   const detail = describeError(err);
@@ -124,7 +127,10 @@ export function explain(err: unknown, op: Operation, config: Config): Error {
     NoSuchDistribution: `CloudFront distribution '${id}' does not exist in the account of these credentials (${detail}). Check '${Inputs.DistributionId}': use the distribution's id (like E1ABCDEF2GHIJK) from the same AWS account.`,
     AccessDenied: `The AWS credentials may not call cloudfront:${op} on distribution '${id}' (${detail}). Allow "cloudfront:${op}" on "arn:aws:cloudfront::<account-id>:distribution/${id}" in the role's policy${HINTS[op]}.`,
     TooManyInvalidationsInProgress: `CloudFront still refused a new invalidation on '${id}' after ${config.invalidationTimeoutSeconds} s: too many invalidations in progress (at most 3,000 paths and 15 wildcards at once). Wait for them to finish and re-run, or raise '${Inputs.InvalidationTimeout}'.`,
-    InvalidArgument: `CloudFront rejected the invalidation paths (${detail}). Check '${Inputs.InvalidationPaths}': paths start with '/' and may end with '*'.`,
+    InvalidArgument:
+      config.invalidationPaths.kind === 'explicit'
+        ? `CloudFront rejected the invalidation paths (${detail}). Check '${Inputs.InvalidationPaths}': one path per line, each starting with '/', '*' only at the end.`
+        : `CloudFront rejected the invalidation paths the action computed (${detail}). Please report this with the paths logged above; meanwhile set '${Inputs.InvalidationPaths}' to explicit paths such as '/*'.`,
     InvalidationBatchAlreadyExists: `CloudFront already has an invalidation with this run's CallerReference but other paths (${detail}). Re-run the job: a new attempt uses a new reference.`,
   };
   const message = messages[code] ?? `CloudFront ${op} failed for distribution '${id}': ${detail}`;

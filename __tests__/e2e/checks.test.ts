@@ -1,0 +1,364 @@
+/**
+ * Post-deploy checks against local servers: an HTTPS "edge" with a certificate from a test CA made
+ * at setup, serving the bucket from s3rver with CloudFront's custom-error-response fallback (in
+ * variants), and a direct-S3 stand-in that answers 403 (private) or serves the object (public).
+ *
+ * 1. The prober and runChecks in process (the CA handed to the prober).
+ * 2. The bundled action (ACTION_DIST, default dist/index.js) deploying a site and checking it,
+ *    trusting the CA through NODE_EXTRA_CA_CERTS: each failure mode fails the job with its
+ *    diagnosis, the working pipeline passes.
+ * No timed assertions: waits are bounded by check-timeout, never measured.
+ */
+import { once } from 'node:events';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { runChecks } from '../../src/checks';
+import { parseConfig } from '../../src/config';
+import { createProber } from '../../src/http/probe';
+import type { InputName } from '../../src/names';
+import type { Prober } from '../../src/ports';
+import { createTestCa, s3Origin, startDirectS3, startEdge, type DirectS3, type Edge, type TestCa } from '../fixtures/edge';
+import { makeSite, runAction, type ActionRun } from '../fixtures/run-action';
+import { startS3, type S3Fixture } from '../fixtures/s3-server';
+
+// Servers start in hooks and the action runs as a child process: generous limits (the machine may be busy).
+jest.setTimeout(240_000);
+
+const BUCKET = 'site';
+const INDEX = '<!doctype html><html><head><title>Shop</title><script src="/assets/app.js"></script></head><body><div id="app"></div></body></html>';
+const SITE_FILES = {
+  'index.html': INDEX,
+  'assets/app.js': 'console.log("app");\n',
+  'robots.txt': 'User-agent: *\n',
+};
+
+let ca: TestCa;
+let s3: S3Fixture;
+let edge: Edge;
+let direct: DirectS3;
+let tmp: string;
+
+beforeAll(async () => {
+  ca = createTestCa();
+  s3 = await startS3({ buckets: [BUCKET] });
+  edge = await startEdge({ origin: s3Origin(s3, BUCKET), ca });
+  direct = await startDirectS3({ origin: s3Origin(s3, BUCKET), mode: 'private' });
+  tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'checks-e2e-'));
+});
+
+afterAll(async () => {
+  await edge?.close();
+  await direct?.close();
+  await s3?.stop();
+  ca?.remove();
+  if (tmp) await fs.promises.rm(tmp, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  edge.setVariant('working');
+  edge.setCert('trusted');
+  edge.requests.length = 0;
+  direct.mode = 'private';
+});
+
+/** A server on 127.0.0.1 answering every request with `handler`; closed after the test. */
+async function withServer<T>(handler: http.RequestListener, fn: (url: string) => Promise<T>): Promise<T> {
+  const server = http.createServer(handler);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    return await fn(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
+/** A port nothing listens on. */
+async function closedPort(): Promise<number> {
+  const server = http.createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe('prober against the local edge', () => {
+  let prober: Prober;
+
+  beforeAll(async () => {
+    for (const [key, body] of Object.entries(SITE_FILES)) {
+      await s3.putObject(BUCKET, key, body, { 'content-type': key.endsWith('.html') ? 'text/html; charset=utf-8' : 'text/plain' });
+    }
+    prober = createProber({ ca: ca.caPem, timeoutMs: 5_000 });
+  });
+
+  it('GETs over verified TLS, reporting status, content type and the first bytes', async () => {
+    const res = await prober.get(`${edge.url}/`);
+    expect(res).toEqual({ status: 200, contentType: 'text/html; charset=utf-8', bodyStart: INDEX });
+    expect((await prober.get(`${edge.localhostUrl}/robots.txt`)).status).toBe(200);
+  });
+
+  it('keeps only the first bytes of a long body', async () => {
+    const short = createProber({ ca: ca.caPem, maxBodyBytes: 15 });
+    expect((await short.get(`${edge.url}/`)).bodyStart).toBe(INDEX.slice(0, 15));
+  });
+
+  it.each([
+    ['untrusted', 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+    ['wrong-host', 'ERR_TLS_CERT_ALTNAME_INVALID'],
+    ['expired', 'CERT_HAS_EXPIRED'],
+  ] as const)('rejects a %s certificate with %s', async (cert, code) => {
+    edge.setCert(cert);
+    await expect(prober.get(`${edge.url}/`)).rejects.toMatchObject({ code });
+  });
+
+  it("verifies against Node's roots by default: the test CA is not trusted without NODE_EXTRA_CA_CERTS", async () => {
+    await expect(createProber().get(`${edge.url}/`)).rejects.toMatchObject({ code: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' });
+  });
+
+  it('reports a redirect without following it', async () => {
+    let hits = 0;
+    await withServer(
+      (_req, res) => {
+        hits++;
+        res.writeHead(301, { location: 'https://example.com/' }).end();
+      },
+      async (url) => {
+        expect(await prober.get(`${url}/`)).toEqual({ status: 301, contentType: '', bodyStart: '', location: 'https://example.com/' });
+      },
+    );
+    expect(hits).toBe(1);
+  });
+
+  it('rejects with ECONNREFUSED on a closed port', async () => {
+    await expect(prober.get(`https://127.0.0.1:${await closedPort()}/`)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+
+  it('rejects with ETIMEDOUT when nothing answers in time', async () => {
+    const quick = createProber({ timeoutMs: 200 });
+    await withServer(
+      () => undefined, // never answers
+      async (url) => {
+        await expect(quick.get(`${url}/`)).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+      },
+    );
+  });
+
+  it('rejects an unresolvable host with a DNS error code', async () => {
+    const err = await createProber({ timeoutMs: 5_000 }).get('https://no-such-host.invalid/').catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toMatch(/^(ENOTFOUND|EAI_AGAIN|ETIMEDOUT)$/);
+  });
+
+  it('rejects with ECONNRESET when the connection drops mid-body', async () => {
+    await withServer(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html', 'content-length': '100' });
+        res.write('<html>');
+        setTimeout(() => res.destroy(), 20);
+      },
+      async (url) => {
+        await expect(createProber({ maxBodyBytes: 1024 }).get(`${url}/`)).rejects.toMatchObject({ code: 'ECONNRESET' });
+      },
+    );
+  });
+});
+
+describe('runChecks with the real prober against the edge variants', () => {
+  const config = (inputs: Partial<Record<InputName, string>>) => {
+    const all: Partial<Record<InputName, string>> = {
+      bucket: BUCKET,
+      region: 'us-east-1',
+      's3-check-url': direct.urlFor('index.html'),
+      'check-timeout': '1',
+      ...inputs,
+    };
+    return parseConfig((name) => all[name] ?? '', { GITHUB_RUN_ID: '77' }, {});
+  };
+  let prober: Prober;
+  let stdoutSpy: jest.SpyInstance;
+
+  beforeAll(() => {
+    prober = createProber({ ca: ca.caPem, timeoutMs: 5_000 });
+  });
+  beforeEach(() => {
+    stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => stdoutSpy.mockRestore());
+
+  const summary = (results: Awaited<ReturnType<typeof runChecks>>) => results.map((r) => [r.name, r.passed, r.got]);
+
+  it('working edge, private bucket: everything passes, the auto route is one that cannot exist', async () => {
+    const results = await runChecks(prober, config({}), edge.url);
+    expect(summary(results)).toEqual([
+      ['site-root', true, '200 text/html'],
+      ['spa-route', true, '200 text/html'],
+      ['s3-private', true, '403 application/xml'],
+    ]);
+    expect(edge.requests.map((r) => r.path)).toEqual(expect.arrayContaining(['/', expect.stringMatching(/^\/__deploy-check-77\/[0-9a-f]{12}$/)]));
+  });
+
+  it('no fallback: the route fails with the custom-error-response diagnosis', async () => {
+    edge.setVariant('no-fallback');
+    const [root, route] = await runChecks(prober, config({}), edge.url);
+    expect(root?.passed).toBe(true);
+    expect(route).toMatchObject({ passed: false, got: '403 application/xml', diagnosis: expect.stringMatching(/SPA fallback is missing/) });
+  });
+
+  it('slow edge: converges within check-timeout', async () => {
+    edge.setVariant('slow', { failures: 3, status: 403 });
+    const results = await runChecks(prober, config({ 'check-timeout': '30', 's3-check-url': 'none' }), edge.url);
+    expect(summary(results)).toEqual([
+      ['site-root', true, '200 text/html'],
+      ['spa-route', true, '200 text/html'],
+    ]);
+    expect(edge.requests.filter((r) => r.status !== 200)).toHaveLength(3);
+  });
+});
+
+// ---------------------------------------------------------------------------
+// The bundled action
+
+const ACTION_DIST = process.env.ACTION_DIST ?? path.resolve(__dirname, '..', '..', 'dist', 'index.js');
+
+describe('the action fails the job when the pipeline is wrong, and says why', () => {
+  let workspace: string;
+
+  beforeAll(async () => {
+    workspace = path.join(tmp, 'workspace');
+    await makeSite(path.join(workspace, 'build'), SITE_FILES);
+  });
+
+  async function deploy(inputs: Record<string, string> = {}, env: Record<string, string | undefined> = {}): Promise<ActionRun> {
+    const run = await runAction({
+      endpoint: s3.endpoint,
+      workspace,
+      inputs: {
+        bucket: BUCKET,
+        'source-dir': 'build',
+        'site-url': edge.url,
+        's3-check-url': direct.urlFor('index.html'),
+        'check-timeout': '2',
+        ...inputs,
+      },
+      env: { NODE_EXTRA_CA_CERTS: ca.caFile, ...env },
+      // Bounded by check-timeout; the rest is node starting the bundle, which a busy machine slows down.
+      timeoutMs: 200_000,
+    });
+    if (run.code !== 0 && run.code !== 1) throw new Error(`action crashed (${run.code}):\n${run.stdout}\n${run.stderr}`);
+    return run;
+  }
+
+  /** What the job shows a person: the summary (the table) and the log. */
+  const shown = (run: ActionRun) => `${run.summary}\n${run.stdout}`;
+
+  it('working pipeline: passes, and the summary shows each check with its URL and what it got', async () => {
+    const run = await deploy();
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 0, checks: 'passed' });
+    expect(run.summary).toContain(`${edge.url}/`);
+    expect(run.summary).toContain(direct.urlFor('index.html'));
+    expect(run.summary).toMatch(/__deploy-check-4242\//);
+    expect(run.summary).toContain('200 text/html');
+    expect(run.summary).toContain('403');
+    // The deployed index document is what the edge served.
+    expect((await s3.getObject(BUCKET, 'index.html')).body.toString()).toBe(INDEX);
+  });
+
+  it('no fallback: deep route 403 → no custom error response (S3 website hosting does not count)', async () => {
+    edge.setVariant('no-fallback');
+    const run = await deploy();
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 1, checks: 'failed' });
+    expect(run.summary).toMatch(/SPA fallback is missing/);
+    expect(run.summary).toMatch(/S3 static website hosting does not count/);
+  });
+
+  it('deny-all: the site root 403 → the bucket policy does not trust the distribution, or OAC is not attached', async () => {
+    edge.setVariant('deny-all');
+    const run = await deploy();
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 1, checks: 'failed' });
+    expect(run.summary).toMatch(/bucket policy does not trust the distribution/);
+    expect(run.summary).toMatch(/AWS:SourceArn/);
+    expect(run.summary).toMatch(/Origin Access Control is not attached/);
+  });
+
+  it('wrong type: the fallback answers 200 without HTML → fails naming the content type', async () => {
+    edge.setVariant('wrong-type');
+    const run = await deploy();
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 1, checks: 'failed' });
+    expect(run.summary).toContain('200 application/xml');
+    expect(run.summary).toMatch(/not HTML/);
+  });
+
+  it('public bucket: the direct S3 URL answers 200 → the bucket is still public', async () => {
+    direct.mode = 'public';
+    const run = await deploy();
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 1, checks: 'failed' });
+    expect(run.summary).toMatch(/bucket is still public/);
+    expect(run.summary).toMatch(/Block Public Access/);
+  });
+
+  it('untrusted certificate: fails with the TLS error code', async () => {
+    edge.setCert('untrusted');
+    const run = await deploy({ 's3-check-url': 'none' });
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 1, checks: 'failed' });
+    expect(run.summary).toContain('TLS error DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(run.summary).toMatch(/certificate chain or host name problem/);
+  });
+
+  it('TLS is verified: the test CA is not trusted unless the runner trusts it', async () => {
+    const run = await deploy({ 'check-routes': 'none', 's3-check-url': 'none' }, { NODE_EXTRA_CA_CERTS: undefined });
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 1, checks: 'failed' });
+    expect(run.summary).toContain('TLS error UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+  });
+
+  it('unreachable site: connection refused → the URL is wrong or the distribution is not deployed', async () => {
+    const run = await deploy({ 'site-url': `https://127.0.0.1:${await closedPort()}`, 's3-check-url': 'none' });
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 1, checks: 'failed' });
+    expect(run.summary).toContain('connection refused');
+    expect(run.summary).toMatch(/the URL is wrong or the distribution is not deployed/);
+  });
+
+  it('slow edge: the first attempts fail, the checks pass within check-timeout', async () => {
+    edge.setVariant('slow', { failures: 4, status: 503 });
+    const run = await deploy({ 'check-timeout': '30' });
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 0, checks: 'passed' });
+    expect(edge.requests.filter((r) => r.status === 503)).toHaveLength(4);
+    expect(run.stdout).toMatch(/retrying in/);
+  });
+
+  it('without site-url (and no distribution-id) only the S3 check runs', async () => {
+    edge.setVariant('deny-all');
+    const before = direct.requests.length;
+    const run = await deploy({ 'site-url': '' });
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 0, checks: 'passed' });
+    expect(edge.requests).toEqual([]);
+    expect(direct.requests.length).toBe(before + 1);
+    expect(run.summary).toContain(direct.urlFor('index.html'));
+    expect(run.stdout).toMatch(/Check site-root skipped: no site-url/);
+  });
+
+  it('checks: false skips them all', async () => {
+    edge.setVariant('deny-all');
+    direct.mode = 'public';
+    const before = direct.requests.length;
+    const run = await deploy({ checks: 'false' });
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 0, checks: 'skipped' });
+    expect(edge.requests).toEqual([]);
+    expect(direct.requests.length).toBe(before);
+    expect(shown(run)).not.toMatch(/bucket policy does not trust|still public/);
+  });
+
+  it("check-routes: none and s3-check-url: none skip those parts; the root is still checked", async () => {
+    edge.setVariant('no-fallback');
+    direct.mode = 'public';
+    const before = direct.requests.length;
+    const run = await deploy({ 'check-routes': 'none', 's3-check-url': 'none' });
+    expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 0, checks: 'passed' });
+    expect(edge.requests.map((r) => r.path)).toEqual(['/']);
+    expect(direct.requests.length).toBe(before);
+  });
+});
