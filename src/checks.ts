@@ -7,6 +7,14 @@
  *
  * The verdicts and diagnoses are pure functions of (check, probe outcome) and are exported for tests;
  * `runChecks` only adds the probing, the retry loop and the logging.
+ *
+ * Decisions where the spec is silent:
+ * - a plain-http site-url fails the site-root check (nothing proves valid TLS), without retrying;
+ * - without a site URL the root and route checks cannot run: they are left out of the results and
+ *   logged as skipped (`planChecks` says why), so only the S3 check runs;
+ * - explicit check-routes are appended to site-url as written, also with a prefix;
+ * - every failure is retried until check-timeout (DNS, certificates and policies all propagate);
+ *   a passing check stops; the last attempt's verdict stands.
  */
 import * as core from '@actions/core';
 import type { Config } from './config';

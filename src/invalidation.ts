@@ -40,13 +40,13 @@ export function invalidationPathsFor(changedKeys: string[], config: Invalidation
   }
   const exact = urlPathsFor(changedKeys, config.indexDocument);
   if (config.mode === 'remove') {
-    const paths = floorPaths(exact, config.prefix).map(encodeInvalidationPath);
+    const paths = encodeAll(floorPaths(exact, config.prefix));
     return { paths, reason: `prefix ${config.prefix} removed: ${paths.join(' and ')}` };
   }
   if (exact.length <= MAX_EXACT_PATHS && wildcards(exact).length <= MAX_WILDCARDS) {
-    return { paths: exact.map(encodeInvalidationPath), reason: count(exact.length, 'path') };
+    return { paths: encodeAll(exact), reason: count(exact.length, 'path') };
   }
-  const paths = collapse(exact, config.prefix).map(encodeInvalidationPath);
+  const paths = encodeAll(collapse(exact, config.prefix));
   return { paths, reason: collapseReason(exact.length, paths) };
 }
 
@@ -83,7 +83,7 @@ function starAtEnd(path: string): string {
  * needs the fewest of them to get under the budget; deeper directories can never need fewer.
  * When that is not enough, the whole prefix: `/*` or `/<prefix>*`.
  */
-export function collapse(paths: string[], prefix: string): string[] {
+function collapse(paths: string[], prefix: string): string[] {
   const root = `/${prefix}`;
   const items = new Set(paths);
   const groups = topLevelGroups(paths, root).filter((g) => g.length >= 2);
@@ -160,6 +160,11 @@ export function encodeExplicitPath(path: string): string {
     .split(/(%[0-9A-Fa-f]{2})/)
     .map((part, i) => (i % 2 === 1 ? part : encodeBytes(part, (ch) => UNSAFE.has(ch))))
     .join('');
+}
+
+/** Sorted as sent, so logs, summary and request read the same. */
+function encodeAll(paths: string[]): string[] {
+  return paths.map(encodeInvalidationPath).sort();
 }
 
 const UNSAFE = new Set([' ', '<', '>', '"', '#', '%', '{', '}', '|', '\\', '^', '~', '[', ']', '`']);

@@ -286,7 +286,7 @@ describe('pull-request previews', () => {
     gh.readOnly = true;
     const run = await preview({ files: SITE_V1, oidc: false, event: prEvent('opened', { fork: true }) });
     expectExit(run, 0);
-    expect(run.stdout).toMatch(/::warning::Could not update the preview comment on pull request #7 \(HTTP 403: Resource not accessible by integration\)/);
+    expect(run.stdout).toMatch(/::warning::Could not update the preview comment on pull request #7 \(HTTP 403: Resource not accessible by integration/);
     expect(run.stdout).toContain('pull-requests: write');
     expect(run.stdout).not.toContain('::error::');
     expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
