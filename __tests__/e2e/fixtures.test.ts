@@ -118,13 +118,7 @@ describe('S3 proxy: bodies and keys', () => {
   });
 
   test('keys with Unicode, spaces, +, #, ?, % round-trip through Put, List and Get', async () => {
-    const keys = [
-      'ünïcödé/日本語 ファイル.txt',
-      'a b/c+d#e?f%g.html',
-      '100%25 done.txt',
-      "quote's & `tick` <x>.css",
-      'emoji 🚀/+/file.js',
-    ];
+    const keys = ['ünïcödé/日本語 ファイル.txt', 'a b/c+d#e?f%g.html', '100%25 done.txt', "quote's & `tick` <x>.css", 'emoji 🚀/+/file.js'];
     for (const key of keys) {
       await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(key) }));
     }
@@ -202,7 +196,9 @@ describe('S3 proxy: multipart ETags in S3 form', () => {
     const data = randomBytes(12 * 1024 * 1024);
     const partSize = 5 * 1024 * 1024;
     const partMd5s = [0, 1, 2].map((i) =>
-      createHash('md5').update(data.subarray(i * partSize, (i + 1) * partSize)).digest(),
+      createHash('md5')
+        .update(data.subarray(i * partSize, (i + 1) * partSize))
+        .digest(),
     );
     const expected = `"${md5(Buffer.concat(partMd5s))}-3"`;
 
@@ -255,9 +251,7 @@ describe('S3 proxy: faults', () => {
     await s3rv.seedObjects(BUCKET, Object.fromEntries(keys.map((k) => [k, k])));
     s3rv.faults.failDeleteKeys.add('assets/f7.js');
 
-    const res = await client.send(
-      new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: keys.map((Key) => ({ Key })) } }),
-    );
+    const res = await client.send(new DeleteObjectsCommand({ Bucket: BUCKET, Delete: { Objects: keys.map((Key) => ({ Key })) } }));
 
     expect(res.Errors).toEqual([{ Key: 'assets/f7.js', Code: 'AccessDenied', Message: 'Access Denied' }]);
     expect(res.Deleted).toHaveLength(keys.length - 1);
