@@ -4,7 +4,9 @@ const tsJest = {
 };
 module.exports = {
   // A global option (jest ignores it per project): end-to-end tests start servers and the bundle.
-  testTimeout: 120000,
+  testTimeout: 300000,
+  // Two workers on a 2-core machine: end-to-end tests mostly wait on the action and server processes.
+  maxWorkers: 2,
   projects: [
     {
       displayName: 'unit',

@@ -184,7 +184,9 @@ describe('private bucket verdict', () => {
 
   it('fails on 404 NoSuchKey as a publicly listable bucket, and on NoSuchBucket as a wrong URL', () => {
     expect(judgeS3Private(S3_URL, ok(404, 'application/xml', '<Error><Code>NoSuchKey</Code></Error>')).diagnosis).toMatch(/still public/);
-    expect(judgeS3Private(S3_URL, ok(404, 'application/xml', '<Error><Code>NoSuchBucket</Code></Error>')).diagnosis).toMatch(/no bucket at this URL/);
+    expect(judgeS3Private(S3_URL, ok(404, 'application/xml', '<Error><Code>NoSuchBucket</Code></Error>')).diagnosis).toMatch(
+      /no bucket at this URL/,
+    );
   });
 
   it('fails on a region redirect', () => {
@@ -202,10 +204,13 @@ describe('private bucket verdict', () => {
     expect(r.got).toBe('TLS error ERR_TLS_CERT_ALTNAME_INVALID');
     expect(r.diagnosis).toMatch(/path-style URL https:\/\/s3\.REGION\.amazonaws\.com\/BUCKET\/KEY/);
     const known = { bucket: 'www.example.com', region: 'eu-west-1' };
-    expect(judgeS3Private('https://www.example.com.s3.eu-west-1.amazonaws.com/index.html', fail('ERR_TLS_CERT_ALTNAME_INVALID'), known).diagnosis).toMatch(
-      /https:\/\/s3\.eu-west-1\.amazonaws\.com\/www\.example\.com\/KEY/,
+    expect(
+      judgeS3Private('https://www.example.com.s3.eu-west-1.amazonaws.com/index.html', fail('ERR_TLS_CERT_ALTNAME_INVALID'), known)
+        .diagnosis,
+    ).toMatch(/https:\/\/s3\.eu-west-1\.amazonaws\.com\/www\.example\.com\/KEY/);
+    expect(judgeS3Private(S3_URL, fail('CERT_HAS_EXPIRED'), { bucket: 'site-bucket', region: 'eu-west-1' }).diagnosis).not.toMatch(
+      /path-style/,
     );
-    expect(judgeS3Private(S3_URL, fail('CERT_HAS_EXPIRED'), { bucket: 'site-bucket', region: 'eu-west-1' }).diagnosis).not.toMatch(/path-style/);
   });
 });
 
@@ -248,7 +253,10 @@ describe('outcome and error helpers', () => {
 
   it('turns anything thrown into a code and a message', () => {
     expect(toProbeError(Object.assign(new Error('boom'), { code: 'ECONNRESET' }))).toEqual({ code: 'ECONNRESET', message: 'boom' });
-    expect(toProbeError(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })], 'agg'))).toEqual({ code: 'ECONNREFUSED', message: 'agg' });
+    expect(toProbeError(new AggregateError([Object.assign(new Error('a'), { code: 'ECONNREFUSED' })], 'agg'))).toEqual({
+      code: 'ECONNREFUSED',
+      message: 'agg',
+    });
     expect(toProbeError(new TypeError('bad'))).toEqual({ code: 'TypeError', message: 'bad' });
     expect(toProbeError('plain')).toEqual({ code: 'Error', message: 'plain' });
   });

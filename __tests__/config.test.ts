@@ -104,14 +104,18 @@ describe('parseConfig: mode', () => {
   });
   test('auto on an opened pull request deploys', () => {
     const event = { ...closedPr, action: 'synchronize' };
-    expect(configWith({ bucket: 'b-1', mode: 'auto', prefix: 'pr-42' }, { ...ENV, GITHUB_EVENT_NAME: 'pull_request' }, event).mode).toBe('deploy');
+    expect(configWith({ bucket: 'b-1', mode: 'auto', prefix: 'pr-42' }, { ...ENV, GITHUB_EVENT_NAME: 'pull_request' }, event).mode).toBe(
+      'deploy',
+    );
   });
   test('auto on push deploys', () => {
     expect(configWith({ bucket: 'b-1', mode: 'auto' }).mode).toBe('deploy');
   });
   test('remove with an empty prefix is refused, also through auto', () => {
     expect(errorOf({ bucket: 'b-1', mode: 'remove' }).input).toBe('prefix');
-    expect(errorOf({ bucket: 'b-1', mode: 'auto' }, { ...ENV, GITHUB_EVENT_NAME: 'pull_request' }, closedPr).message).toMatch(/empty the whole bucket/);
+    expect(errorOf({ bucket: 'b-1', mode: 'auto' }, { ...ENV, GITHUB_EVENT_NAME: 'pull_request' }, closedPr).message).toMatch(
+      /empty the whole bucket/,
+    );
   });
 });
 
@@ -139,7 +143,12 @@ describe('parseConfig: every bad input names itself and the fix', () => {
     ['bad region', { bucket: 'b-1', region: 'Frankfurt' }, 'region', /not an AWS region/],
     ['index-document outside', { bucket: 'b-1', 'index-document': '../index.html' }, 'index-document', /inside source-dir/],
     ['index-document absolute', { bucket: 'b-1', 'index-document': '/index.html' }, 'index-document', /inside source-dir/],
-    ['distribution domain instead of id', { bucket: 'b-1', 'distribution-id': 'd111.cloudfront.net' }, 'distribution-id', /not a CloudFront distribution id/],
+    [
+      'distribution domain instead of id',
+      { bucket: 'b-1', 'distribution-id': 'd111.cloudfront.net' },
+      'distribution-id',
+      /not a CloudFront distribution id/,
+    ],
     ['invalidation path without slash', { bucket: 'b-1', 'invalidation-paths': 'index.html' }, 'invalidation-paths', /start with '\/'/],
     ['invalidation wildcard in the middle', { bucket: 'b-1', 'invalidation-paths': '/a/*/b' }, 'invalidation-paths', /only as the last/],
     ['role name instead of ARN', { bucket: 'b-1', 'role-to-assume': 'deploy-role' }, 'role-to-assume', /IAM role ARN/],

@@ -165,9 +165,7 @@ describe('resolveCredentials', () => {
     const f = fakeDeps(async () => {
       throw stsError('AccessDenied', 'Not authorized', 403);
     });
-    await expect(resolveCredentials(config({}, { event: 'push' }), f.deps)).rejects.toThrow(
-      "'repo:octo-org/site:ref:refs/heads/main'",
-    );
+    await expect(resolveCredentials(config({}, { event: 'push' }), f.deps)).rejects.toThrow("'repo:octo-org/site:ref:refs/heads/main'");
   });
 
   test('InvalidIdentityToken explains the OIDC provider and the audience', async () => {

@@ -86,7 +86,7 @@ describe('resolveSiteUrl', () => {
     expect(cdn.calls).toEqual([]);
   });
 
-  it("derives https://<DomainName> from the distribution", async () => {
+  it('derives https://<DomainName> from the distribution', async () => {
     const cdn = new FakeCdn();
     await expect(resolveSiteUrl(cdn, config())).resolves.toBe('https://d111111abcdef8.cloudfront.net');
     expect(cdn.calls).toEqual([`GetDistribution ${DIST}`]);
@@ -127,7 +127,9 @@ describe('resolveSiteUrl', () => {
 describe('startInvalidation', () => {
   it('does nothing without distribution-id', async () => {
     const cdn = new FakeCdn();
-    await expect(startInvalidation(cdn, config({ 'distribution-id': '' }), ['index.html'])).resolves.toEqual({ skipped: 'no distribution-id' });
+    await expect(startInvalidation(cdn, config({ 'distribution-id': '' }), ['index.html'])).resolves.toEqual({
+      skipped: 'no distribution-id',
+    });
     expect(cdn.calls).toEqual([]);
   });
 
@@ -138,7 +140,7 @@ describe('startInvalidation', () => {
     expect(infos).toContain('No invalidation: nothing changed');
   });
 
-  it("invalidation-paths: none: no invalidation", async () => {
+  it('invalidation-paths: none: no invalidation', async () => {
     const cdn = new FakeCdn();
     await expect(startInvalidation(cdn, config({ 'invalidation-paths': 'none' }), ['a.js'])).resolves.toEqual({
       skipped: "invalidation-paths is 'none'",
@@ -149,7 +151,12 @@ describe('startInvalidation', () => {
   it('creates one invalidation for what changed', async () => {
     const cdn = new FakeCdn();
     const { result } = await startInvalidation(cdn, config(), ['index.html', 'assets/app.js'], fakeTime());
-    expect(result).toEqual({ id: 'I2J0I21PCUYOIK', paths: ['/', '/assets/app.js', '/index.html'], reason: '3 paths', status: 'InProgress' });
+    expect(result).toEqual({
+      id: 'I2J0I21PCUYOIK',
+      paths: ['/', '/assets/app.js', '/index.html'],
+      reason: '3 paths',
+      status: 'InProgress',
+    });
     expect(cdn.creates).toEqual([{ paths: result!.paths, reference: callerReference(config(), result!.paths, Date.now) }]);
     expect(infos).toContain('Invalidating 3 paths: / /assets/app.js /index.html');
   });
@@ -226,7 +233,9 @@ describe('waitForInvalidation', () => {
 
   it('does not poll an invalidation that is already Completed', async () => {
     const cdn = new FakeCdn();
-    await expect(waitForInvalidation(cdn, config(), { ...started, status: 'Completed' }, fakeTime())).resolves.toMatchObject({ waitedSeconds: 0 });
+    await expect(waitForInvalidation(cdn, config(), { ...started, status: 'Completed' }, fakeTime())).resolves.toMatchObject({
+      waitedSeconds: 0,
+    });
     expect(cdn.calls).toEqual([]);
   });
 

@@ -23,13 +23,37 @@ const files = (dir: string, n: number, ext = 'js'): string[] =>
 describe('invalidationPathsFor: which paths', () => {
   it.each<[string, string[], Partial<InvalidationConfig>, string[], string]>([
     ['nothing changed', [], {}, [], 'nothing changed'],
-    ["invalidation-paths: none", ['index.html'], { invalidationPaths: { kind: 'none' } }, [], "invalidation-paths is 'none'"],
+    ['invalidation-paths: none', ['index.html'], { invalidationPaths: { kind: 'none' } }, [], "invalidation-paths is 'none'"],
     ['root index document: the file and /', ['index.html'], {}, ['/', '/index.html'], '2 paths'],
-    ['nested index document: the file, /dir/ and /dir', ['docs/guide/index.html'], {}, ['/docs/guide', '/docs/guide/', '/docs/guide/index.html'], '3 paths'],
-    ['custom index document name', ['home.htm', 'a/home.htm', 'a/index.html'], { indexDocument: 'home.htm' }, ['/', '/a', '/a/', '/a/home.htm', '/a/index.html', '/home.htm'], '6 paths'],
-    ['uploaded and deleted assets, each once', ['assets/app.2.js', 'assets/app.1.js', 'assets/app.2.js'], {}, ['/assets/app.1.js', '/assets/app.2.js'], '2 paths'],
+    [
+      'nested index document: the file, /dir/ and /dir',
+      ['docs/guide/index.html'],
+      {},
+      ['/docs/guide', '/docs/guide/', '/docs/guide/index.html'],
+      '3 paths',
+    ],
+    [
+      'custom index document name',
+      ['home.htm', 'a/home.htm', 'a/index.html'],
+      { indexDocument: 'home.htm' },
+      ['/', '/a', '/a/', '/a/home.htm', '/a/index.html', '/home.htm'],
+      '6 paths',
+    ],
+    [
+      'uploaded and deleted assets, each once',
+      ['assets/app.2.js', 'assets/app.1.js', 'assets/app.2.js'],
+      {},
+      ['/assets/app.1.js', '/assets/app.2.js'],
+      '2 paths',
+    ],
     ['one file is one path', ['robots.txt'], {}, ['/robots.txt'], '1 path'],
-    ['under a prefix: its root in both forms', ['pr-42/index.html', 'pr-42/assets/a.js'], { prefix: 'pr-42/' }, ['/pr-42', '/pr-42/', '/pr-42/assets/a.js', '/pr-42/index.html'], '4 paths'],
+    [
+      'under a prefix: its root in both forms',
+      ['pr-42/index.html', 'pr-42/assets/a.js'],
+      { prefix: 'pr-42/' },
+      ['/pr-42', '/pr-42/', '/pr-42/assets/a.js', '/pr-42/index.html'],
+      '4 paths',
+    ],
     ['a * inside a key: the wildcard up to it', ['a*b.txt', 'a*c.txt'], {}, ['/a*'], '1 path'],
   ])('%s', (_name, keys, over, paths, reason) => {
     expect(invalidationPathsFor(keys, site(over))).toEqual({ paths, reason });
@@ -114,7 +138,10 @@ describe('invalidationPathsFor: remove mode and explicit paths', () => {
   });
 
   it('explicit paths are sent as given, encoded where CloudFront requires', () => {
-    const explicit = { kind: 'explicit' as const, paths: ['/index.html', '/img/*', '/a b.html', '/x.jpg?v=1', '/caf%C3%A9', '/index.html'] };
+    const explicit = {
+      kind: 'explicit' as const,
+      paths: ['/index.html', '/img/*', '/a b.html', '/x.jpg?v=1', '/caf%C3%A9', '/index.html'],
+    };
     expect(invalidationPathsFor(['anything.js'], site({ invalidationPaths: explicit }))).toEqual({
       paths: ['/index.html', '/img/*', '/a%20b.html', '/x.jpg?v=1', '/caf%C3%A9'],
       reason: '5 paths from invalidation-paths',
@@ -163,7 +190,8 @@ describe('CloudFront path encoding', () => {
 
 describe('invalidationPathsFor: properties', () => {
   const segment = fc.constantFrom('a', 'b', 'docs', 'assets', 'x y', 'é', 'c#', 'q?', '100%', '~u', 'p+q', 'index.html');
-  const key = fc.tuple(fc.array(segment, { maxLength: 3 }), fc.constantFrom('index.html', 'a.js', 'b c.css', 'ü.png', 'n%.txt'))
+  const key = fc
+    .tuple(fc.array(segment, { maxLength: 3 }), fc.constantFrom('index.html', 'a.js', 'b c.css', 'ü.png', 'n%.txt'))
     .map(([dirs, name]) => [...dirs, name].join('/'));
   const prefix = fc.constantFrom('', 'pr-4/', 'previews/pr-42/');
   const keysAndPrefix = fc.tuple(prefix, fc.array(key, { maxLength: 120 })).map(([p, ks]) => ({ prefix: p, keys: ks.map((k) => p + k) }));

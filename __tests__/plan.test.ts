@@ -78,7 +78,11 @@ describe('planDeploy', () => {
   });
   test('keys are compared exactly: unicode, spaces and reserved characters', () => {
     const keys = ['ünï cödé.txt', 'a+b.txt', 'hash#.txt', 'q?.txt', '100%.txt'];
-    const plan = planDeploy(keys.map((k) => local(k)), keys.map((k) => remote(k)), { force: false, delete: true });
+    const plan = planDeploy(
+      keys.map((k) => local(k)),
+      keys.map((k) => remote(k)),
+      { force: false, delete: true },
+    );
     expect(plan.uploads).toEqual([]);
     expect(plan.deletes).toEqual([]);
     expect(plan.unchanged).toHaveLength(5);

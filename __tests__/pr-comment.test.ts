@@ -28,11 +28,15 @@ function config(
     'github-token': 'ghs_fakeInstallationToken0123456789abcdef',
     ...inputs,
   };
-  return parseConfig((name) => values[name] ?? '', {
-    GITHUB_REPOSITORY: opts.repository ?? 'octo-org/site',
-    GITHUB_EVENT_NAME: opts.event ?? 'pull_request',
-    GITHUB_SHA: 'b'.repeat(40),
-  }, event);
+  return parseConfig(
+    (name) => values[name] ?? '',
+    {
+      GITHUB_REPOSITORY: opts.repository ?? 'octo-org/site',
+      GITHUB_EVENT_NAME: opts.event ?? 'pull_request',
+      GITHUB_SHA: 'b'.repeat(40),
+    },
+    event,
+  );
 }
 
 const file = (key: string): LocalFile => ({
@@ -52,7 +56,10 @@ function result(overrides: Partial<DeployResult> = {}): DeployResult {
     bucket: 'site-bucket',
     prefix: 'pr-7/',
     plan: {
-      uploads: [{ file: file('pr-7/a.js'), reason: 'new' }, { file: file('pr-7/index.html'), reason: 'changed' }],
+      uploads: [
+        { file: file('pr-7/a.js'), reason: 'new' },
+        { file: file('pr-7/index.html'), reason: 'changed' },
+      ],
       deletes: ['pr-7/old.js'],
       unchanged: [file('pr-7/b.css'), file('pr-7/c.css'), file('pr-7/d.css')],
     },
@@ -60,8 +67,20 @@ function result(overrides: Partial<DeployResult> = {}): DeployResult {
     siteUrl: 'https://d111111abcdef8.cloudfront.net',
     previewUrl: 'https://d111111abcdef8.cloudfront.net/pr-7/index.html',
     checks: [
-      { name: 'site-root', url: 'https://d111111abcdef8.cloudfront.net/pr-7/index.html', expected: '200', got: '200 text/html', passed: true },
-      { name: 's3-private', url: 'https://site-bucket.s3.eu-west-1.amazonaws.com/pr-7/index.html', expected: '403', got: '403', passed: true },
+      {
+        name: 'site-root',
+        url: 'https://d111111abcdef8.cloudfront.net/pr-7/index.html',
+        expected: '200',
+        got: '200 text/html',
+        passed: true,
+      },
+      {
+        name: 's3-private',
+        url: 'https://site-bucket.s3.eu-west-1.amazonaws.com/pr-7/index.html',
+        expected: '403',
+        got: '403',
+        passed: true,
+      },
     ],
     checksOutcome: 'passed',
     timings: {},
@@ -112,7 +131,14 @@ describe('renderPrComment', () => {
       result({
         checksOutcome: 'failed',
         checks: [
-          { name: 'spa-route', url: 'https://x.example/pr-7/deep', expected: '200 text/html', got: '403', passed: false, diagnosis: 'Deep routes answer 403:\nadd a custom error response.' },
+          {
+            name: 'spa-route',
+            url: 'https://x.example/pr-7/deep',
+            expected: '200 text/html',
+            got: '403',
+            passed: false,
+            diagnosis: 'Deep routes answer 403:\nadd a custom error response.',
+          },
         ],
         invalidation: { id: 'I2J0I21PCUYOIK', paths: ['/pr-7/*'], reason: '1 path', status: 'InProgress' },
       }),
@@ -121,11 +147,16 @@ describe('renderPrComment', () => {
     expect(body).toContain('### ⚠️ Preview deployed, checks failed');
     expect(body).toContain('| **Checks** | ❌ failed: ❌ deep route |');
     expect(body).toContain('| **Invalidation** | `I2J0I21PCUYOIK` (InProgress) |');
-    expect(body).toContain('- ❌ **deep route** https://x.example/pr-7/deep: expected 200 text/html, got 403. Deep routes answer 403: add a custom error response.');
+    expect(body).toContain(
+      '- ❌ **deep route** https://x.example/pr-7/deep: expected 200 text/html, got 403. Deep routes answer 403: add a custom error response.',
+    );
   });
 
   test('a failed deploy shows the error and the plan, not applied', () => {
-    const body = renderPrComment(result({ applied: undefined, error: 'Upload failed: "pr-7/a.js"', checksOutcome: 'skipped', checks: [] }), config());
+    const body = renderPrComment(
+      result({ applied: undefined, error: 'Upload failed: "pr-7/a.js"', checksOutcome: 'skipped', checks: [] }),
+      config(),
+    );
     expect(body).toContain('### ❌ Preview deploy failed');
     expect(body).toContain('> Upload failed: "pr-7/a.js"');
     expect(body).toContain('| **Changes** | planned: 2 to upload, 1 to delete, 3 unchanged (not applied) |');
@@ -133,7 +164,9 @@ describe('renderPrComment', () => {
   });
 
   test('without a site URL it says how to get one', () => {
-    expect(renderPrComment(result({ previewUrl: undefined }), config())).toContain('| **Preview** | not known (set `site-url` or `distribution-id`) |');
+    expect(renderPrComment(result({ previewUrl: undefined }), config())).toContain(
+      '| **Preview** | not known (set `site-url` or `distribution-id`) |',
+    );
   });
 
   test('remove mode says the preview is gone', () => {
@@ -287,7 +320,11 @@ describe('createPrComments (Octokit against the local GitHub API)', () => {
     await expect(comments.upsert(7, marker, `${marker}\nhello`)).resolves.toMatchObject({ created: true });
     expect(lists()).toBe(3);
     expect(gh.requests.find((r) => r.method === 'GET')?.query.per_page).toBe('100');
-    expect(gh.requests.at(-1)).toMatchObject({ method: 'POST', path: '/repos/octo-org/site/issues/7/comments', body: { body: `${marker}\nhello` } });
+    expect(gh.requests.at(-1)).toMatchObject({
+      method: 'POST',
+      path: '/repos/octo-org/site/issues/7/comments',
+      body: { body: `${marker}\nhello` },
+    });
     expect(gh.requests.every((r) => r.authorization === `token ${gh.token}`)).toBe(true);
     expect(gh.commentsOn(7).filter((c) => c.body.includes(marker))).toHaveLength(1);
   });
@@ -299,7 +336,10 @@ describe('createPrComments (Octokit against the local GitHub API)', () => {
     const comments = createPrComments(config())!;
     await expect(comments.upsert(7, marker, `${marker}\nnew`)).resolves.toEqual({ id: mine!.id, created: false });
     expect(gh.requests.map((r) => `${r.method} ${r.query.page ?? ''}`)).toEqual(['GET ', 'GET 2', 'PATCH ']);
-    expect(gh.requests.at(-1)).toMatchObject({ path: `/repos/octo-org/site/issues/comments/${mine!.id}`, body: { body: `${marker}\nnew` } });
+    expect(gh.requests.at(-1)).toMatchObject({
+      path: `/repos/octo-org/site/issues/comments/${mine!.id}`,
+      body: { body: `${marker}\nnew` },
+    });
     expect(gh.commentsOn(7)).toHaveLength(251);
     expect(mine!.body).toBe(`${marker}\nnew`);
   });

@@ -14,10 +14,10 @@ export interface UploadStats {
   bytesUploaded: number;
 }
 
-const PHASES: { kind: FileKind; label: string }[] = [
-  { kind: 'asset', label: 'assets' },
-  { kind: 'html', label: 'HTML pages' },
-  { kind: 'index', label: 'the index document' },
+const PHASES: { kind: FileKind; label: string; done: (n: number) => string }[] = [
+  { kind: 'asset', label: 'assets', done: (n) => `Uploaded ${n} asset${n === 1 ? '' : 's'}.` },
+  { kind: 'html', label: 'HTML pages', done: (n) => `Uploaded ${n} HTML page${n === 1 ? '' : 's'}.` },
+  { kind: 'index', label: 'the index document', done: () => 'Uploaded the index document, last.' },
 ];
 
 /** At most this many DeleteObjects requests (of 1,000 keys each) at once. */
@@ -37,7 +37,7 @@ export async function uploadAll(store: ObjectStore, uploads: PlannedUpload[], co
         failed,
       );
     }
-    core.info(`Uploaded ${batch.length} ${phase.label}.`);
+    core.info(phase.done(batch.length));
   }
 }
 
@@ -85,7 +85,10 @@ export async function deleteAll(store: ObjectStore, keys: string[]): Promise<num
     ),
   );
   if (failed.length > 0) {
-    throw new DeployError(`${failed.length} of ${keys.length} deletion(s) failed; the stale objects are still in the bucket. Rerun to converge`, failed);
+    throw new DeployError(
+      `${failed.length} of ${keys.length} deletion(s) failed; the stale objects are still in the bucket. Rerun to converge`,
+      failed,
+    );
   }
   return keys.length;
 }

@@ -146,7 +146,10 @@ export function routeUrl(site: string, route: string): string {
 
 /** A route that cannot exist in the bucket, e.g. `/__deploy-check-1234/5f0c2a9e81d3`. */
 export function autoRoute(runId: string, random: () => number): string {
-  const hex = (): string => Math.floor(random() * 0x1000000).toString(16).padStart(6, '0');
+  const hex = (): string =>
+    Math.floor(random() * 0x1000000)
+      .toString(16)
+      .padStart(6, '0');
   const run = runId.replace(/[^A-Za-z0-9_-]/g, '') || 'local';
   return `/__deploy-check-${run}/${hex()}${hex()}`;
 }
@@ -256,7 +259,8 @@ export function judgeS3Private(url: string, outcome: ProbeOutcome, ctx: Diagnosi
     return {
       ...base,
       passed: false,
-      diagnosis: 'There is no bucket at this URL: s3-check-url names the wrong bucket or region. Fix s3-check-url (or bucket/region), or set it to none.',
+      diagnosis:
+        'There is no bucket at this URL: s3-check-url names the wrong bucket or region. Fix s3-check-url (or bucket/region), or set it to none.',
     };
   }
   if (status === 404) {
@@ -352,7 +356,10 @@ export function toProbeError(err: unknown): ProbeError {
     const inner = e.errors.find((x) => typeof (x as { code?: unknown })?.code === 'string') as { code: string } | undefined;
     code = inner?.code;
   }
-  return { code: code ?? (typeof e.name === 'string' ? e.name : 'Error'), message: typeof e.message === 'string' ? e.message : String(err) };
+  return {
+    code: code ?? (typeof e.name === 'string' ? e.name : 'Error'),
+    message: typeof e.message === 'string' ? e.message : String(err),
+  };
 }
 
 function tlsCause(code: string): string {

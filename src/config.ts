@@ -249,7 +249,11 @@ export function parsePrefix(raw: string): string {
       throw new ConfigError(Inputs.Prefix, `'${raw}' contains '//'`, "Use single slashes, e.g. 'previews/pr-42'.");
     }
     if (/[\\*?[\]{}\s]/.test(segment)) {
-      throw new ConfigError(Inputs.Prefix, `'${raw}' contains whitespace, a backslash or a glob character`, "Use letters, digits, '-', '_' and '.' (e.g. 'pr-42').");
+      throw new ConfigError(
+        Inputs.Prefix,
+        `'${raw}' contains whitespace, a backslash or a glob character`,
+        "Use letters, digits, '-', '_' and '.' (e.g. 'pr-42').",
+      );
     }
   }
   return `${trimmed}/`;
@@ -258,7 +262,11 @@ export function parsePrefix(raw: string): string {
 function parseBucket(value: string): string {
   if (value === '') throw new ConfigError(Inputs.Bucket, 'is required', "Set 'bucket' to the bucket's name (not its ARN or URL).");
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
-    throw new ConfigError(Inputs.Bucket, `'${value}' is not a valid S3 bucket name`, "Use the bucket's name only (3-63 lowercase letters, digits, '.', '-'), not an ARN or URL.");
+    throw new ConfigError(
+      Inputs.Bucket,
+      `'${value}' is not a valid S3 bucket name`,
+      "Use the bucket's name only (3-63 lowercase letters, digits, '.', '-'), not an ARN or URL.",
+    );
   }
   return value;
 }
@@ -266,7 +274,11 @@ function parseBucket(value: string): string {
 function parseRegion(value: string, env: Env): string {
   const region = value || env.AWS_REGION || env.AWS_DEFAULT_REGION || '';
   if (region === '') {
-    throw new ConfigError(Inputs.Region, 'is not set and neither is AWS_REGION nor AWS_DEFAULT_REGION', "Set 'region' to the bucket's region, e.g. us-east-1.");
+    throw new ConfigError(
+      Inputs.Region,
+      'is not set and neither is AWS_REGION nor AWS_DEFAULT_REGION',
+      "Set 'region' to the bucket's region, e.g. us-east-1.",
+    );
   }
   if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
     throw new ConfigError(Inputs.Region, `'${region}' is not an AWS region`, 'Use a region code such as us-east-1 or eu-west-3.');
@@ -276,7 +288,11 @@ function parseRegion(value: string, env: Env): string {
 
 function parseIndexDocument(value: string): string {
   if (value === '' || value.startsWith('/') || value.includes('\\') || value.split('/').some((s) => s === '..' || s === '.' || s === '')) {
-    throw new ConfigError(Inputs.IndexDocument, `'${value}' is not a file name inside source-dir`, "Use a relative file name such as 'index.html'.");
+    throw new ConfigError(
+      Inputs.IndexDocument,
+      `'${value}' is not a file name inside source-dir`,
+      "Use a relative file name such as 'index.html'.",
+    );
   }
   return value;
 }
@@ -289,7 +305,11 @@ export function parseCacheRules(value: string): CacheRule[] {
     .map((line) => {
       const match = /^(\S.*?)\s*:\s+(\S.*)$/.exec(line);
       if (!match || !match[1] || !match[2]) {
-        throw new ConfigError(Inputs.CacheControl, `line '${line}' is not 'GLOB: VALUE'`, "Write one rule per line, e.g. '**/*.html: no-cache' (a space after the colon).");
+        throw new ConfigError(
+          Inputs.CacheControl,
+          `line '${line}' is not 'GLOB: VALUE'`,
+          "Write one rule per line, e.g. '**/*.html: no-cache' (a space after the colon).",
+        );
       }
       checkGlob(Inputs.CacheControl, match[1]);
       return { glob: match[1], value: match[2] };
@@ -299,17 +319,32 @@ export function parseCacheRules(value: string): CacheRule[] {
 function parseInvalidationPaths(value: string): PathList {
   if (value === 'auto') return { kind: 'auto' };
   if (value === 'none') return { kind: 'none' };
-  const paths = value.split('\n').map((p) => p.trim()).filter((p) => p !== '');
+  const paths = value
+    .split('\n')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   for (const p of paths) {
     if (!p.startsWith('/')) {
-      throw new ConfigError(Inputs.InvalidationPaths, `path '${p}' does not start with '/'`, "Write paths as CloudFront expects them, e.g. '/index.html' or '/assets/*', or use 'auto' or 'none'.");
+      throw new ConfigError(
+        Inputs.InvalidationPaths,
+        `path '${p}' does not start with '/'`,
+        "Write paths as CloudFront expects them, e.g. '/index.html' or '/assets/*', or use 'auto' or 'none'.",
+      );
     }
     if (p.indexOf('*') !== -1 && p.indexOf('*') !== p.length - 1) {
-      throw new ConfigError(Inputs.InvalidationPaths, `path '${p}' has a '*' that is not at the end`, "CloudFront allows '*' only as the last character, e.g. '/assets/*'.");
+      throw new ConfigError(
+        Inputs.InvalidationPaths,
+        `path '${p}' has a '*' that is not at the end`,
+        "CloudFront allows '*' only as the last character, e.g. '/assets/*'.",
+      );
     }
   }
   if (paths.length > 3000) {
-    throw new ConfigError(Inputs.InvalidationPaths, `lists ${paths.length} paths`, 'CloudFront accepts at most 3,000 per invalidation: use wildcards.');
+    throw new ConfigError(
+      Inputs.InvalidationPaths,
+      `lists ${paths.length} paths`,
+      'CloudFront accepts at most 3,000 per invalidation: use wildcards.',
+    );
   }
   return { kind: 'explicit', paths };
 }
@@ -317,14 +352,22 @@ function parseInvalidationPaths(value: string): PathList {
 function parseRoleArn(value: string): string | undefined {
   if (value === '') return undefined;
   if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(value)) {
-    throw new ConfigError(Inputs.RoleToAssume, `'${value}' is not an IAM role ARN`, 'Use the full ARN, e.g. arn:aws:iam::123456789012:role/deploy-site.');
+    throw new ConfigError(
+      Inputs.RoleToAssume,
+      `'${value}' is not an IAM role ARN`,
+      'Use the full ARN, e.g. arn:aws:iam::123456789012:role/deploy-site.',
+    );
   }
   return value;
 }
 
 function parseSessionName(value: string): string {
   if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
-    throw new ConfigError(Inputs.RoleSessionName, `'${value}' is not a valid session name`, "Use 2-64 characters from letters, digits and '+=,.@_-'.");
+    throw new ConfigError(
+      Inputs.RoleSessionName,
+      `'${value}' is not a valid session name`,
+      "Use 2-64 characters from letters, digits and '+=,.@_-'.",
+    );
   }
   return value;
 }
@@ -354,10 +397,17 @@ function parseSiteUrl(value: string): string | undefined {
 function parseCheckRoutes(value: string): Config['checkRoutes'] {
   if (value === 'auto') return { kind: 'auto' };
   if (value === 'none') return { kind: 'none' };
-  const routes = value.split('\n').map((r) => r.trim()).filter((r) => r !== '');
+  const routes = value
+    .split('\n')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
   for (const route of routes) {
     if (!route.startsWith('/')) {
-      throw new ConfigError(Inputs.CheckRoutes, `route '${route}' does not start with '/'`, "Write routes as paths, e.g. '/collections/tents', or use 'auto' or 'none'.");
+      throw new ConfigError(
+        Inputs.CheckRoutes,
+        `route '${route}' does not start with '/'`,
+        "Write routes as paths, e.g. '/collections/tents', or use 'auto' or 'none'.",
+      );
     }
   }
   return { kind: 'explicit', routes };
@@ -379,7 +429,11 @@ function parseRunContext(env: Env, event: unknown): RunContext {
   const payload = (event ?? {}) as {
     action?: unknown;
     number?: unknown;
-    pull_request?: { number?: unknown; head?: { sha?: unknown; repo?: { full_name?: unknown } }; base?: { repo?: { full_name?: unknown } } };
+    pull_request?: {
+      number?: unknown;
+      head?: { sha?: unknown; repo?: { full_name?: unknown } };
+      base?: { repo?: { full_name?: unknown } };
+    };
   };
   const pr = payload.pull_request;
   const prNumber = typeof pr?.number === 'number' ? pr.number : typeof payload.number === 'number' ? payload.number : undefined;

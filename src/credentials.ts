@@ -108,8 +108,8 @@ function noOidcMessage(config: Config): string {
     return (
       `'${Inputs.RoleToAssume}' needs a GitHub OIDC token, and GitHub gives no OIDC token to workflows running for a ` +
       'pull request from a fork (whatever the permissions block says). Skip this step for fork pull requests ' +
-      "(e.g. `if: github.event.pull_request.head.repo.full_name == github.repository`), or deploy fork previews from a " +
-      'separate, trusted workflow (workflow_run) that never runs the fork\'s code with AWS access.'
+      '(e.g. `if: github.event.pull_request.head.repo.full_name == github.repository`), or deploy fork previews from a ' +
+      "separate, trusted workflow (workflow_run) that never runs the fork's code with AWS access."
     );
   }
   return (
@@ -139,9 +139,7 @@ export function explainStsError(err: unknown, config: Config): string {
   const isPr = config.run.eventName === 'pull_request' || config.run.eventName === 'pull_request_target';
   const sub =
     `${OIDC_PROVIDER}:sub must match this job: ` +
-    (isPr
-      ? `'repo:${repo}:pull_request' for pull_request events`
-      : `e.g. 'repo:${repo}:ref:refs/heads/main' for pushes to main`) +
+    (isPr ? `'repo:${repo}:pull_request' for pull_request events` : `e.g. 'repo:${repo}:ref:refs/heads/main' for pushes to main`) +
     `, or 'repo:${repo}:environment:NAME' when the job uses an environment ` +
     `(use StringLike with 'repo:${repo}:*' to allow every job of the repository)`;
   const aud = `${OIDC_PROVIDER}:aud must equal the '${Inputs.Audience}' input ('${config.audience}')`;

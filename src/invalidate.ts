@@ -56,9 +56,7 @@ export async function startInvalidation(
   core.debug(`CallerReference: ${reference}`);
   // Retrying a busy distribution gets its own invalidation-timeout; waiting (if asked) gets another.
   const budgetMs = config.invalidationTimeoutSeconds * 1000;
-  const created = await call('CreateInvalidation', config, deps, budgetMs, () =>
-    cdn.createInvalidation(distributionId, paths, reference),
-  );
+  const created = await call('CreateInvalidation', config, deps, budgetMs, () => cdn.createInvalidation(distributionId, paths, reference));
   core.info(`Created invalidation ${created.id} on ${distributionId}: ${created.status}`);
   return { result: { id: created.id, paths, reason, status: created.status } };
 }
@@ -81,7 +79,9 @@ export async function waitForInvalidation(
     await sleep(Math.min(delay, remaining));
     const budgetMs = Math.max(started + timeoutMs - now(), 1);
     status = await call('GetInvalidation', config, deps, budgetMs, () => cdn.getInvalidationStatus(distributionId, invalidation.id));
-    core.info(`Invalidation ${invalidation.id}: ${status} after ${seconds(now() - started)} s (timeout ${config.invalidationTimeoutSeconds} s)`);
+    core.info(
+      `Invalidation ${invalidation.id}: ${status} after ${seconds(now() - started)} s (timeout ${config.invalidationTimeoutSeconds} s)`,
+    );
   }
   return { ...invalidation, status, waitedSeconds: seconds(now() - started) };
 }
@@ -152,7 +152,9 @@ function timeoutError(config: Config, invalidationId: string, status: string): E
 
 function logPaths(paths: string[], reason: string): void {
   const shown = 10;
-  core.info(`Invalidating ${reason}: ${paths.slice(0, shown).join(' ')}${paths.length > shown ? ` … and ${paths.length - shown} more` : ''}`);
+  core.info(
+    `Invalidating ${reason}: ${paths.slice(0, shown).join(' ')}${paths.length > shown ? ` … and ${paths.length - shown} more` : ''}`,
+  );
   for (const path of paths.slice(shown)) core.debug(`invalidate ${path}`);
 }
 

@@ -114,21 +114,25 @@ function topLevelGroups(paths: string[], root: string): string[][] {
     const top = rest.slice(0, slash);
     groups.set(top, [...(groups.get(top) ?? []), path]);
   }
-  return [...groups.entries()]
-    .sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1))
-    .map(([, members]) => members);
+  return [...groups.entries()].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : 1)).map(([, members]) => members);
 }
 
 /** The deepest directory (relative to `root`, with a trailing slash) holding every member. */
 function commonDir(members: string[], root: string): string {
   const dirs = members.map((m) => {
     const rest = m.slice(root.length);
-    return rest.slice(0, rest.lastIndexOf('/') + 1).split('/').slice(0, -1);
+    return rest
+      .slice(0, rest.lastIndexOf('/') + 1)
+      .split('/')
+      .slice(0, -1);
   });
   const first = dirs[0] ?? [];
   let depth = 0;
   while (depth < first.length && dirs.every((d) => d[depth] === first[depth])) depth++;
-  return first.slice(0, depth).map((s) => `${s}/`).join('');
+  return first
+    .slice(0, depth)
+    .map((s) => `${s}/`)
+    .join('');
 }
 
 function collapseReason(changed: number, paths: string[]): string {

@@ -39,7 +39,12 @@ export function realDeps(): Deps {
   return {
     loadConfig: () => parseConfig((name: InputName) => core.getInput(name), process.env, readEvent(process.env.GITHUB_EVENT_PATH)),
     resolveCredentials: (config) =>
-      resolveCredentials(config, { getIdToken: (aud) => core.getIDToken(aud), sts: () => createStsClient(config.region), setSecret: core.setSecret }),
+      resolveCredentials(config, {
+        getIdToken: (aud) => core.getIDToken(aud),
+        sts: () => createStsClient(config.region),
+        setSecret: core.setSecret,
+        info: core.info,
+      }),
     connect: (config, credentials) => {
       const clients = createAwsClients(config.region, credentials);
       return { store: createS3Store(clients.s3, config.bucket), cdn: createCdn(clients.cloudfront) };
@@ -76,25 +81,8 @@ export async function run(deps: Deps = realDeps()): Promise<void> {
       return planned;
     });
     result = newResult(cfg, plan, siteUrl, timings);
-    if (cfg.dryRun) return;
-    const applied = { uploaded: 0, bytesUploaded: 0, deleted: 0 };
-    result.applied = applied;
-    await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied));
-    const current = result;
-    if (cfg.mode === 'remove') {
-      applied.deleted = await stage('delete', 'Deleting', () => deleteAll(store, plan.deletes));
-    }
-    await stage('invalidate', 'CloudFront invalidation', async () => {
-      const changedKeys = [...plan.uploads.map((upload) => upload.file.key), ...plan.deletes];
-      const { result: invalidation, skipped } = await startInvalidation(cdn, cfg, changedKeys);
-      current.invalidationSkipped = skipped;
-      current.invalidation = invalidation && cfg.waitForInvalidation ? await waitForInvalidation(cdn, cfg, invalidation) : invalidation;
-    });
-    if (cfg.mode === 'deploy') {
-      applied.deleted = await stage('delete', 'Deleting stale objects', () => deleteAll(store, plan.deletes));
-      current.checks = await stage('checks', 'Post-deploy checks', () => (cfg.checks ? runChecks(deps.prober(), cfg, siteUrl) : []));
-      current.checksOutcome = checksOutcome(current.checks);
-    }
+    // A dry run stops here, but still reports (summary, outputs) below.
+    if (!cfg.dryRun) await execute(cfg, plan, { store, cdn, prober: deps.prober }, result, stage);
   } catch (err) {
     const message = errorMessage(err);
     if (result) result.error = message;
@@ -103,7 +91,43 @@ export async function run(deps: Deps = realDeps()): Promise<void> {
   if (config && result) await report(config, result, timings, stage);
 }
 
-function newResult(config: Config, plan: DeployResult['plan'], siteUrl: string | undefined, timings: DeployResult['timings']): DeployResult {
+type Stage = <T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>;
+
+/** Writes the plan, then proves it: upload → invalidate (→ wait) → delete → checks (remove: delete → invalidate). */
+async function execute(
+  cfg: Config,
+  plan: DeployResult['plan'],
+  parts: { store: ObjectStore; cdn: Cdn; prober: () => Prober },
+  result: DeployResult,
+  stage: Stage,
+): Promise<void> {
+  const { store, cdn } = parts;
+  const applied = { uploaded: 0, bytesUploaded: 0, deleted: 0 };
+  result.applied = applied;
+  await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied));
+  if (cfg.mode === 'remove') {
+    applied.deleted = await stage('delete', 'Deleting', () => deleteAll(store, plan.deletes));
+  }
+  await stage('invalidate', 'CloudFront invalidation', async () => {
+    const changedKeys = [...plan.uploads.map((upload) => upload.file.key), ...plan.deletes];
+    const { result: invalidation, skipped } = await startInvalidation(cdn, cfg, changedKeys);
+    result.invalidationSkipped = skipped;
+    result.invalidation = invalidation && cfg.waitForInvalidation ? await waitForInvalidation(cdn, cfg, invalidation) : invalidation;
+  });
+  if (cfg.mode === 'deploy') {
+    // Stale objects go only after the new index is live and cached copies are being dropped.
+    applied.deleted = await stage('delete', 'Deleting stale objects', () => deleteAll(store, plan.deletes));
+    result.checks = await stage('checks', 'Post-deploy checks', () => (cfg.checks ? runChecks(parts.prober(), cfg, result.siteUrl) : []));
+    result.checksOutcome = checksOutcome(result.checks);
+  }
+}
+
+function newResult(
+  config: Config,
+  plan: DeployResult['plan'],
+  siteUrl: string | undefined,
+  timings: DeployResult['timings'],
+): DeployResult {
   const previewUrl = siteUrl && config.prefix ? `${siteUrl}/${config.prefix}${config.indexDocument}` : undefined;
   return {
     mode: config.mode,
@@ -125,12 +149,7 @@ function checksOutcome(checks: CheckResult[]): ChecksOutcome {
   return checks.every((check) => check.passed) ? 'passed' : 'failed';
 }
 
-async function report(
-  config: Config,
-  result: DeployResult,
-  timings: DeployResult['timings'],
-  stage: <T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>,
-): Promise<void> {
+async function report(config: Config, result: DeployResult, timings: DeployResult['timings'], stage: Stage): Promise<void> {
   await stage('report', 'Report', async () => {
     setOutputs(result);
     await updatePrComment(createPrComments(config), config, result);
@@ -138,7 +157,9 @@ async function report(
   });
   const failed = result.checks.filter((check) => !check.passed);
   if (failed.length > 0) {
-    core.setFailed(`Post-deploy checks failed: ${failed.map((check) => `${check.name} (${check.url}): ${check.diagnosis ?? check.got}`).join('; ')}`);
+    core.setFailed(
+      `Post-deploy checks failed: ${failed.map((check) => `${check.name} (${check.url}): ${check.diagnosis ?? check.got}`).join('; ')}`,
+    );
   }
   core.info(summaryLine(result, timings));
 }

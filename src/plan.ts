@@ -55,7 +55,11 @@ export function planDeploy(local: LocalFile[], remote: RemoteObject[], options: 
   }
   const localKeys = new Set(local.map((file) => file.key));
   const deletes = options.delete ? remote.map((object) => object.key).filter((key) => !localKeys.has(key)) : [];
-  return { uploads: sortUploads(uploads), deletes: deletes.sort(compareKeys), unchanged: unchanged.sort((a, b) => compareKeys(a.key, b.key)) };
+  return {
+    uploads: sortUploads(uploads),
+    deletes: deletes.sort(compareKeys),
+    unchanged: unchanged.sort((a, b) => compareKeys(a.key, b.key)),
+  };
 }
 
 /** Remove mode: every object under the prefix goes. */

@@ -24,11 +24,7 @@ export interface DeleteFailure {
 export interface Cdn {
   /** The distribution's domain name, e.g. d111111abcdef8.cloudfront.net. */
   getDomainName(distributionId: string): Promise<string>;
-  createInvalidation(
-    distributionId: string,
-    paths: string[],
-    callerReference: string,
-  ): Promise<{ id: string; status: string }>;
+  createInvalidation(distributionId: string, paths: string[], callerReference: string): Promise<{ id: string; status: string }>;
   getInvalidationStatus(distributionId: string, invalidationId: string): Promise<string>;
 }
 

@@ -25,12 +25,19 @@ function remoteScope(options: ListOptions): (relPath: string) => boolean {
   return (relPath) => relPath !== '' && filter(relPath);
 }
 
-async function resolveStoredMd5s(store: ObjectStore, local: LocalFile[], remote: RemoteObject[], concurrency: number): Promise<RemoteObject[]> {
+async function resolveStoredMd5s(
+  store: ObjectStore,
+  local: LocalFile[],
+  remote: RemoteObject[],
+  concurrency: number,
+): Promise<RemoteObject[]> {
   const keys = new Set(keysNeedingStoredMd5(local, remote));
   if (keys.size === 0) return remote;
   core.info(`Reading the stored MD5 of ${keys.size} objects whose ETag is not an MD5 (multipart or KMS-encrypted).`);
   const limit = pLimit(concurrency);
   return Promise.all(
-    remote.map((object) => (keys.has(object.key) ? limit(async () => ({ ...object, storedMd5: await store.readStoredMd5(object.key) })) : object)),
+    remote.map((object) =>
+      keys.has(object.key) ? limit(async () => ({ ...object, storedMd5: await store.readStoredMd5(object.key) })) : object,
+    ),
   );
 }

@@ -4,17 +4,23 @@ import picomatch from 'picomatch';
 import type { CacheRule } from './config';
 import type { FileKind } from './types';
 
-/**
- * dot: `.well-known/` is deployed like any folder. basename: a glob without a slash (`*.map`)
- * matches at any depth, as users of `aws s3 sync --exclude '*.map'` expect.
- */
-const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true, basename: true };
+/** dot: `.well-known/` is deployed like any folder. */
+const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true };
 
 export type Matcher = (relPath: string) => boolean;
 
+/**
+ * A glob without a slash (`*.map`) matches at any depth, as users of `aws s3 sync --exclude '*.map'`
+ * expect. Done by hand: picomatch's own `basename` option also rewrites globs that have a slash,
+ * so `static/**` would match nothing.
+ */
+export function anyDepth(glob: string): string {
+  return glob.includes('/') ? glob : `**/${glob}`;
+}
+
 export function compileGlobs(globs: string[]): Matcher {
   if (globs.length === 0) return () => false;
-  return picomatch(globs, GLOB_OPTIONS);
+  return picomatch(globs.map(anyDepth), GLOB_OPTIONS);
 }
 
 /** In scope = included (or no include globs) and not excluded. Applies to local and remote alike. */
@@ -25,7 +31,7 @@ export function makeScopeFilter(include: string[], exclude: string[]): Matcher {
 }
 
 export function makeCacheControl(rules: CacheRule[]): (relPath: string) => string | undefined {
-  const compiled = rules.map((rule) => ({ matches: picomatch(rule.glob, GLOB_OPTIONS), value: rule.value }));
+  const compiled = rules.map((rule) => ({ matches: picomatch(anyDepth(rule.glob), GLOB_OPTIONS), value: rule.value }));
   return (relPath) => compiled.find((rule) => rule.matches(relPath))?.value;
 }
 

@@ -51,17 +51,23 @@ export async function scanSource(options: ScanOptions): Promise<LocalFile[]> {
 async function checkSourceDir(options: ScanOptions): Promise<string> {
   const stat = await fs.stat(options.sourceDir).catch(() => undefined);
   if (!stat) {
-    throw new GuardError(`source-dir '${options.sourceDir}' does not exist. Build the site before this step, or set 'source-dir' to the build output folder. Nothing was uploaded or deleted.`);
+    throw new GuardError(
+      `source-dir '${options.sourceDir}' does not exist. Build the site before this step, or set 'source-dir' to the build output folder. Nothing was uploaded or deleted.`,
+    );
   }
   if (!stat.isDirectory()) {
-    throw new GuardError(`source-dir '${options.sourceDir}' is not a directory. Set 'source-dir' to the build output folder. Nothing was uploaded or deleted.`);
+    throw new GuardError(
+      `source-dir '${options.sourceDir}' is not a directory. Set 'source-dir' to the build output folder. Nothing was uploaded or deleted.`,
+    );
   }
   return fs.realpath(options.sourceDir);
 }
 
 function checkIndexDocument(files: LocalFile[], totalFiles: number, options: ScanOptions): void {
   if (totalFiles === 0) {
-    throw new GuardError(`source-dir '${options.sourceDir}' is empty. Did the build run? Deploying it would delete the whole site, so nothing was uploaded or deleted.`);
+    throw new GuardError(
+      `source-dir '${options.sourceDir}' is empty. Did the build run? Deploying it would delete the whole site, so nothing was uploaded or deleted.`,
+    );
   }
   if (!files.some((file) => file.kind === 'index')) {
     throw new GuardError(

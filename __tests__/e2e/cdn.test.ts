@@ -58,14 +58,27 @@ describe('Cdn adapter', () => {
   it('GetDistribution → the domain name, signed, on the 2020-05-31 API', async () => {
     await expect(cdn.getDomainName(DIST)).resolves.toBe(DOMAIN);
     expect(cf.requests).toHaveLength(1);
-    expect(cf.requests[0]).toMatchObject({ method: 'GET', path: `/2020-05-31/distribution/${DIST}`, operation: 'GetDistribution', status: 200 });
-    expect(cf.requests[0]?.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDFAKE\/\d{8}\/us-east-1\/cloudfront\/aws4_request/);
+    expect(cf.requests[0]).toMatchObject({
+      method: 'GET',
+      path: `/2020-05-31/distribution/${DIST}`,
+      operation: 'GetDistribution',
+      status: 200,
+    });
+    expect(cf.requests[0]?.headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDFAKE\/\d{8}\/us-east-1\/cloudfront\/aws4_request/,
+    );
   });
 
   it('CreateInvalidation sends the paths byte for byte and the CallerReference', async () => {
     const paths = ['/', '/a%20b.html', "/x&y'z.html", '/caf%C3%A9/*'];
     await expect(cdn.createInvalidation(DIST, paths, 'run-1-abc')).resolves.toEqual({ id: 'I0001FAKEINVAL', status: 'InProgress' });
-    expect(cf.requests[0]).toMatchObject({ method: 'POST', operation: 'CreateInvalidation', paths, callerReference: 'run-1-abc', status: 201 });
+    expect(cf.requests[0]).toMatchObject({
+      method: 'POST',
+      operation: 'CreateInvalidation',
+      paths,
+      callerReference: 'run-1-abc',
+      status: 201,
+    });
   });
 
   it('the same CallerReference and paths return the same invalidation; other paths are refused', async () => {
@@ -137,7 +150,11 @@ describe('the invalidate stage over the adapter', () => {
     cf.failNext('CreateInvalidation', 'TooManyInvalidationsInProgress', 2);
     const deps = instant();
     const { result } = await startInvalidation(cdn, config(), ['index.html', 'my file.html'], deps);
-    expect(cf.requests.map((r) => `${r.operation} ${r.status}`)).toEqual(['CreateInvalidation 400', 'CreateInvalidation 400', 'CreateInvalidation 201']);
+    expect(cf.requests.map((r) => `${r.operation} ${r.status}`)).toEqual([
+      'CreateInvalidation 400',
+      'CreateInvalidation 400',
+      'CreateInvalidation 201',
+    ]);
     expect(new Set(cf.requests.map((r) => r.callerReference))).toEqual(new Set([expect.stringMatching(/^777-2-[0-9a-f]{16}$/)]));
     expect(cf.createdPaths()).toEqual([['/', '/index.html', '/my%20file.html']]);
     const done = await waitForInvalidation(cdn, config(), result!, deps);

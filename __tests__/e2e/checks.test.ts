@@ -28,7 +28,8 @@ import { startS3, type S3Fixture } from '../fixtures/s3-server';
 jest.setTimeout(240_000);
 
 const BUCKET = 'site';
-const INDEX = '<!doctype html><html><head><title>Shop</title><script src="/assets/app.js"></script></head><body><div id="app"></div></body></html>';
+const INDEX =
+  '<!doctype html><html><head><title>Shop</title><script src="/assets/app.js"></script></head><body><div id="app"></div></body></html>';
 const SITE_FILES = {
   'index.html': INDEX,
   'assets/app.js': 'console.log("app");\n',
@@ -150,7 +151,9 @@ describe('prober against the local edge', () => {
   });
 
   it('rejects an unresolvable host with a DNS error code', async () => {
-    const err = await createProber({ timeoutMs: 5_000 }).get('https://no-such-host.invalid/').catch((e: unknown) => e);
+    const err = await createProber({ timeoutMs: 5_000 })
+      .get('https://no-such-host.invalid/')
+      .catch((e: unknown) => e);
     expect((err as { code?: string }).code).toMatch(/^(ENOTFOUND|EAI_AGAIN|ETIMEDOUT)$/);
   });
 
@@ -199,7 +202,9 @@ describe('runChecks with the real prober against the edge variants', () => {
       ['spa-route', true, '200 text/html'],
       ['s3-private', true, '403 application/xml'],
     ]);
-    expect(edge.requests.map((r) => r.path)).toEqual(expect.arrayContaining(['/', expect.stringMatching(/^\/__deploy-check-77\/[0-9a-f]{12}$/)]));
+    expect(edge.requests.map((r) => r.path)).toEqual(
+      expect.arrayContaining(['/', expect.stringMatching(/^\/__deploy-check-77\/[0-9a-f]{12}$/)]),
+    );
   });
 
   it('no fallback: the route fails with the custom-error-response diagnosis', async () => {
@@ -222,8 +227,6 @@ describe('runChecks with the real prober against the edge variants', () => {
 
 // ---------------------------------------------------------------------------
 // The bundled action
-
-const ACTION_DIST = process.env.ACTION_DIST ?? path.resolve(__dirname, '..', '..', 'dist', 'index.js');
 
 describe('the action fails the job when the pipeline is wrong, and says why', () => {
   let workspace: string;
@@ -352,7 +355,7 @@ describe('the action fails the job when the pipeline is wrong, and says why', ()
     expect(shown(run)).not.toMatch(/bucket policy does not trust|still public/);
   });
 
-  it("check-routes: none and s3-check-url: none skip those parts; the root is still checked", async () => {
+  it('check-routes: none and s3-check-url: none skip those parts; the root is still checked', async () => {
     edge.setVariant('no-fallback');
     direct.mode = 'public';
     const before = direct.requests.length;

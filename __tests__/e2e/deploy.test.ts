@@ -58,7 +58,11 @@ function writes(): string[] {
 
 async function expectBucketEqualsSite(files: Record<string, string | Buffer>, prefix = ''): Promise<void> {
   const keys = await s3.listKeys(BUCKET, prefix);
-  expect(keys.sort()).toEqual(Object.keys(files).map((k) => prefix + k).sort());
+  expect(keys.sort()).toEqual(
+    Object.keys(files)
+      .map((k) => prefix + k)
+      .sort(),
+  );
   for (const [rel, body] of Object.entries(files)) {
     const object = await s3.getObject(BUCKET, prefix + rel);
     expect([rel, md5(object.body)]).toEqual([rel, md5(body)]);
@@ -90,7 +94,14 @@ test('first deploy uploads every file byte for byte, with headers, in order, and
   expect((await s3.getObject(BUCKET, 'about/index.html')).cacheControl).toBe('no-cache');
 
   const bytes = Object.values(SITE).reduce((sum, body) => sum + Buffer.byteLength(body), 0);
-  expect(run.outputs).toMatchObject({ uploaded: '9', deleted: '0', unchanged: '0', 'bytes-uploaded': String(bytes), checks: 'skipped', 'invalidation-id': '' });
+  expect(run.outputs).toMatchObject({
+    uploaded: '9',
+    deleted: '0',
+    unchanged: '0',
+    'bytes-uploaded': String(bytes),
+    checks: 'skipped',
+    'invalidation-id': '',
+  });
   expect(run.summary).toContain('Deployed to `s3://site-bucket/`');
   expect(run.summary).toMatch(/\| uploaded \| 9 \| 9 \|/);
 
@@ -127,7 +138,7 @@ test('a change, an addition and a deletion: exactly those writes, deletions afte
   expect(writes()).toEqual([
     expect.stringMatching(/^PutObject \/site-bucket\/static\/(new\.js|style\.css)$/),
     expect.stringMatching(/^PutObject \/site-bucket\/static\/(new\.js|style\.css)$/),
-    'DeleteObjects /site-bucket',
+    'DeleteObjects /site-bucket/',
   ]);
   expect(run.outputs).toMatchObject({ uploaded: '2', deleted: '1', unchanged: '7' });
   const { 'static/app.3c7b.js.map': _gone, ...rest } = SITE;
@@ -189,7 +200,15 @@ test('include limits both sides: files outside it are neither uploaded nor delet
   await s3.putObject(BUCKET, 'legacy/keep.txt', 'keep');
   const run = await deploy({ include: 'index.html, static/**' });
   expect(run.code).toBe(0);
-  expect((await s3.listKeys(BUCKET)).sort()).toEqual(['index.html', 'legacy/keep.txt', 'static/app.3c7b.js', 'static/app.3c7b.js.map', 'static/style.css']);
+  // A glob without a slash matches at any depth: `index.html` takes about/index.html too.
+  expect((await s3.listKeys(BUCKET)).sort()).toEqual([
+    'about/index.html',
+    'index.html',
+    'legacy/keep.txt',
+    'static/app.3c7b.js',
+    'static/app.3c7b.js.map',
+    'static/style.css',
+  ]);
 });
 
 test('mode remove deletes everything under the prefix and nothing else', async () => {

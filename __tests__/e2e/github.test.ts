@@ -217,7 +217,10 @@ describe('OIDC credentials', () => {
   });
 
   test('no ACTIONS_ID_TOKEN_REQUEST_URL with role-to-assume: exit 1 naming id-token: write, zero requests', async () => {
-    const run = await preview({ files: SITE_V1, env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined } });
+    const run = await preview({
+      files: SITE_V1,
+      env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
+    });
     expectExit(run, 1);
     expect(run.stdout).toMatch(/::error::.*id-token: write/);
     expect(run.stdout).not.toMatch(/fork/);
@@ -252,7 +255,10 @@ describe('OIDC credentials', () => {
 describe('pull-request previews', () => {
   test('one comment, found past the first page, created then updated in place', async () => {
     // 150 comments from people: with 100 per page, the action's comment lands on page 2.
-    gh.seed(7, Array.from({ length: 150 }, (_, i) => `LGTM ${i}`));
+    gh.seed(
+      7,
+      Array.from({ length: 150 }, (_, i) => `LGTM ${i}`),
+    );
     gh.seed(8, [`${markerFor('pr-7/')}\nthe comment of another PR`]);
 
     const first = await preview({ files: SITE_V1 });
@@ -268,7 +274,10 @@ describe('pull-request previews', () => {
     expect(comment!.body).toContain('| **Checks** | ✅ passed: ✅ site root, ✅ S3 private |');
 
     // More discussion after it: page 3 exists now, but the search stops on page 2.
-    gh.seed(7, Array.from({ length: 80 }, (_, i) => `more ${i}`));
+    gh.seed(
+      7,
+      Array.from({ length: 80 }, (_, i) => `more ${i}`),
+    );
     gh.requests.length = 0;
     const second = await preview({ files: SITE_V2, event: prEvent('synchronize', { sha: SHA_2 }) });
     expectExit(second, 0);
@@ -286,7 +295,9 @@ describe('pull-request previews', () => {
     gh.readOnly = true;
     const run = await preview({ files: SITE_V1, oidc: false, event: prEvent('opened', { fork: true }) });
     expectExit(run, 0);
-    expect(run.stdout).toMatch(/::warning::Could not update the preview comment on pull request #7 \(HTTP 403: Resource not accessible by integration/);
+    expect(run.stdout).toMatch(
+      /::warning::Could not update the preview comment on pull request #7 \(HTTP 403: Resource not accessible by integration/,
+    );
     expect(run.stdout).toContain('pull-requests: write');
     expect(run.stdout).not.toContain('::error::');
     expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(1);

@@ -146,7 +146,7 @@ describe('auto paths', () => {
     expect(cf.createdPaths()[1]).toEqual(['/pr-42', '/pr-42/*']);
   });
 
-  it("invalidation-paths: none and dry-run make no invalidation", async () => {
+  it('invalidation-paths: none and dry-run make no invalidation', async () => {
     const ws = await workspace(SITE);
     expectSuccess(await deploy(ws, { 'dry-run': 'true' }));
     expectSuccess(await deploy(ws, { 'invalidation-paths': 'none' }));

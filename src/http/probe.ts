@@ -57,7 +57,11 @@ function probe(url: string, options: ProberOptions): Promise<ProbeResponse> {
       method: 'GET',
       // A fresh connection per probe: no pooled socket or TLS session outlives a check attempt.
       agent: false,
-      headers: { 'user-agent': 's3-cloudfront-deploy-action (post-deploy check)', accept: 'text/html,*/*;q=0.8', 'accept-encoding': 'identity' },
+      headers: {
+        'user-agent': 's3-cloudfront-deploy-action (post-deploy check)',
+        accept: 'text/html,*/*;q=0.8',
+        'accept-encoding': 'identity',
+      },
       rejectUnauthorized: true,
       ...(options.ca !== undefined ? { ca: options.ca } : {}),
     };
@@ -91,7 +95,8 @@ function probe(url: string, options: ProberOptions): Promise<ProbeResponse> {
         else settle(() => reject(codedError('ECONNRESET', 'the connection closed before the response ended')));
       });
     };
-    const req = target.protocol === 'https:' ? https.request(target, requestOptions, onResponse) : http.request(target, requestOptions, onResponse);
+    const req =
+      target.protocol === 'https:' ? https.request(target, requestOptions, onResponse) : http.request(target, requestOptions, onResponse);
     req.on('error', (err) => settle(() => reject(err)));
     const timer = setTimeout(() => {
       const err = codedError('ETIMEDOUT', `no response from ${target.host} within ${timeoutMs} ms`);

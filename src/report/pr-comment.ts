@@ -130,9 +130,7 @@ export function renderPrComment(result: DeployResult, config: Config): string {
   lines.push(title, '');
   if (result.error) lines.push(`> ${oneLine(result.error)}`, '');
 
-  const preview = result.previewUrl
-    ? result.previewUrl
-    : `not known (set \`${Inputs.SiteUrl}\` or \`${Inputs.DistributionId}\`)`;
+  const preview = result.previewUrl ? result.previewUrl : `not known (set \`${Inputs.SiteUrl}\` or \`${Inputs.DistributionId}\`)`;
   lines.push('| | |', '|---|---|');
   lines.push(`| **Preview** | ${cell(preview)} |`);
   lines.push(`| **Commit** | ${result.sha || 'unknown'} |`);
@@ -188,7 +186,11 @@ function formatBytes(bytes: number): string {
 
 /** Collapse whitespace and keep any HTML comment markers out of the body. */
 function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').replace(/<!--|-->/g, '').trim().slice(0, 500);
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/<!--|-->/g, '')
+    .trim()
+    .slice(0, 500);
 }
 
 function cell(text: string): string {

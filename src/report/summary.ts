@@ -56,7 +56,11 @@ function invalidation(result: DeployResult): string {
   const inv = result.invalidation;
   if (!inv) return `**CloudFront invalidation:** none (${result.invalidationSkipped ?? 'not requested'})\n`;
   const waited = inv.waitedSeconds !== undefined ? `, waited ${inv.waitedSeconds} s` : '';
-  const paths = inv.paths.slice(0, 20).map((p) => `\`${p}\``).join(', ') + (inv.paths.length > 20 ? ', …' : '');
+  const paths =
+    inv.paths
+      .slice(0, 20)
+      .map((p) => `\`${p}\``)
+      .join(', ') + (inv.paths.length > 20 ? ', …' : '');
   return `**CloudFront invalidation:** \`${inv.id}\`: ${inv.status}${waited}; ${inv.reason}: ${paths}\n`;
 }
 
@@ -66,7 +70,14 @@ function checksTable(result: DeployResult): string {
     const verdict = check.passed ? '✅ pass' : `❌ fail${check.diagnosis ? `: ${escapeMd(check.diagnosis)}` : ''}`;
     return `| ${check.name} | ${escapeMd(check.url)} | ${escapeMd(check.expected)} | ${escapeMd(check.got)} | ${verdict} |`;
   });
-  return [`### Checks: ${result.checksOutcome}`, '', '| check | URL | expected | got | verdict |', '| --- | --- | --- | --- | --- |', ...rows, ''].join('\n');
+  return [
+    `### Checks: ${result.checksOutcome}`,
+    '',
+    '| check | URL | expected | got | verdict |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ].join('\n');
 }
 
 function planDetails(plan: Plan): string {
