@@ -12,7 +12,8 @@ import { createS3Store } from './aws/s3-store';
 import { runChecks } from './checks';
 import { parseConfig, type Config } from './config';
 import { resolveCredentials } from './credentials';
-import { errorMessage } from './errors';
+import { ConfigError, DeployError, errorMessage, GuardError } from './errors';
+import { describeError } from './retry';
 import { createPrComments } from './github/pr-comments';
 import { createProber } from './http/probe';
 import { resolveSiteUrl, startInvalidation, waitForInvalidation } from './invalidate';
@@ -31,7 +32,7 @@ import { logPlan } from './report/plan-log';
 export interface Deps {
   loadConfig: () => Config;
   resolveCredentials: (config: Config) => Promise<Credentials | undefined>;
-  connect: (config: Config, credentials: Credentials | undefined) => { store: ObjectStore; cdn: Cdn };
+  connect: (config: Config, credentials: Credentials | undefined) => { store: ObjectStore; cdn: Cdn; failedAttempts?: () => number };
   prober: () => Prober;
 }
 
@@ -47,7 +48,11 @@ export function realDeps(): Deps {
       }),
     connect: (config, credentials) => {
       const clients = createAwsClients(config.region, credentials);
-      return { store: createS3Store(clients.s3, config.bucket), cdn: createCdn(clients.cloudfront) };
+      return {
+        store: createS3Store(clients.s3, config.bucket),
+        cdn: createCdn(clients.cloudfront),
+        failedAttempts: clients.failedAttempts,
+      };
     },
     prober: createProber,
   };
@@ -60,6 +65,8 @@ export async function run(deps: Deps = realDeps()): Promise<void> {
     const started = Date.now();
     try {
       return await fn();
+    } catch (err) {
+      throw explainStageFailure(name, title, err);
     } finally {
       timings[name] = Date.now() - started;
       core.endGroup();
@@ -67,11 +74,13 @@ export async function run(deps: Deps = realDeps()): Promise<void> {
   };
   let config: Config | undefined;
   let result: DeployResult | undefined;
+  let failedAttempts: (() => number) | undefined;
   try {
     config = deps.loadConfig();
     const cfg = config;
     const credentials = await stage('credentials', 'Credentials', () => deps.resolveCredentials(cfg));
-    const { store, cdn } = deps.connect(cfg, credentials);
+    const { store, cdn, ...connection } = deps.connect(cfg, credentials);
+    failedAttempts = connection.failedAttempts;
     const siteUrl = await resolveSiteUrl(cdn, cfg);
     const local = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => scanSource(cfg)) : [];
     const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, local, cfg));
@@ -88,7 +97,10 @@ export async function run(deps: Deps = realDeps()): Promise<void> {
     if (result) result.error = message;
     core.setFailed(message);
   }
-  if (config && result) await report(config, result, timings, stage);
+  if (config && result) {
+    result.failedAttempts = failedAttempts?.();
+    await report(config, result, timings, stage);
+  }
 }
 
 type Stage = <T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>;
@@ -120,6 +132,24 @@ async function execute(
     result.checks = await stage('checks', 'Post-deploy checks', () => (cfg.checks ? runChecks(parts.prober(), cfg, result.siteUrl) : []));
     result.checksOutcome = checksOutcome(result.checks);
   }
+}
+
+/** What a raw failure (an AWS or network error) in each stage leaves behind, in plain words. */
+const AFTERMATH: Partial<Record<StageName, string>> = {
+  credentials: 'Nothing was written or deleted.',
+  scan: 'Nothing was written or deleted.',
+  list: 'Nothing was written or deleted.',
+  apply: 'Some files may be uploaded; nothing was deleted. Rerun to converge.',
+  invalidate: 'The files are uploaded; no stale object was deleted. Rerun to converge.',
+  delete: 'The files are uploaded; some stale objects may remain. Rerun to converge.',
+};
+
+/** Our own errors already say what failed and what to do; raw ones get the stage and the aftermath. */
+function explainStageFailure(name: StageName, title: string, err: unknown): unknown {
+  const ours = err instanceof ConfigError || err instanceof GuardError || err instanceof DeployError;
+  const raw = typeof err === 'object' && err !== null && ('$metadata' in err || 'errno' in err);
+  if (ours || !raw) return err;
+  return new Error(`${title} failed: ${describeError(err)}. ${AFTERMATH[name] ?? ''}`.trim(), { cause: err });
 }
 
 function newResult(
@@ -168,7 +198,8 @@ function summaryLine(result: DeployResult, timings: DeployResult['timings']): st
   const total = Object.values(timings).reduce((sum, ms) => sum + ms, 0);
   const a = result.applied;
   const done = a ? `${a.uploaded} uploaded (${a.bytesUploaded} bytes), ${a.deleted} deleted` : 'nothing written (dry run)';
-  return `Done in ${(total / 1000).toFixed(1)} s: ${done}, ${result.plan.unchanged.length} unchanged; checks ${result.checksOutcome}.`;
+  const retried = result.failedAttempts ? ` ${result.failedAttempts} AWS request attempt(s) failed and were retried or reported.` : '';
+  return `Done in ${(total / 1000).toFixed(1)} s: ${done}, ${result.plan.unchanged.length} unchanged; checks ${result.checksOutcome}.${retried}`;
 }
 
 function readEvent(eventPath: string | undefined): unknown {

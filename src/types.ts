@@ -108,4 +108,6 @@ export interface DeployResult {
   sha: string;
   /** Set when the run failed; the summary is still written. */
   error?: string;
+  /** AWS request attempts that failed (the SDK retried them, or the last one became the error). */
+  failedAttempts?: number;
 }

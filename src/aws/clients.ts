@@ -12,6 +12,8 @@ export const USER_AGENT = 's3-cloudfront-deploy-action';
 export interface AwsClients {
   s3: S3Client;
   cloudfront: CloudFrontClient;
+  /** Attempts that failed (throttled, 5xx, dropped connection, or a final error) across both clients. */
+  failedAttempts: () => number;
 }
 
 /** Adaptive retry spaces out requests when S3 answers SlowDown; 8 attempts ride out brief 503 storms. */
@@ -19,11 +21,31 @@ const RETRY = { maxAttempts: 8, retryMode: 'adaptive' } as const;
 
 export function createAwsClients(region: string, credentials?: Credentials): AwsClients {
   const common = { region, credentials, customUserAgent: USER_AGENT, ...RETRY };
-  return {
-    s3: new S3Client(common),
-    // CloudFront is a global service, signed for us-east-1 whatever the bucket's region.
-    cloudfront: new CloudFrontClient({ ...common, region: 'us-east-1' }),
-  };
+  const counter = { failed: 0 };
+  const s3 = new S3Client(common);
+  // CloudFront is a global service, signed for us-east-1 whatever the bucket's region.
+  const cloudfront = new CloudFrontClient({ ...common, region: 'us-east-1' });
+  const counting = { step: 'finalizeRequest', priority: 'low', name: 'countFailedAttempts' } as const;
+  s3.middlewareStack.add(countFailedAttempts(counter), counting);
+  cloudfront.middlewareStack.add(countFailedAttempts(counter), counting);
+  return { s3, cloudfront, failedAttempts: () => counter.failed };
+}
+
+/**
+ * The SDK retries silently; the log should say how many attempts it took. A low-priority
+ * finalizeRequest middleware sits inside the retry middleware (high priority, same step) and
+ * outside the deserializer, so it sees each attempt once, with 503s already turned into errors.
+ */
+function countFailedAttempts(counter: { failed: number }) {
+  return <Args, Result>(next: (args: Args) => Promise<Result>) =>
+    async (args: Args): Promise<Result> => {
+      try {
+        return await next(args);
+      } catch (err) {
+        counter.failed++;
+        throw err;
+      }
+    };
 }
 
 export function createStsClient(region: string): STSClient {
