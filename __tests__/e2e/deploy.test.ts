@@ -2,12 +2,10 @@
  * The core sync, end to end: dist/index.js run as the GitHub runner runs it, against s3rver behind
  * a recording proxy. Asserts bucket contents byte for byte, headers, outputs and request counts.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { makeSite, runAction, type ActionRun } from '../fixtures/run-action';
-import { startS3, type S3Fixture } from '../fixtures/s3-server';
+import { md5, useSiteBed } from '../fixtures/site-bed';
 
 const BUCKET = 'site-bucket';
 const WRITES = ['PutObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'DeleteObjects', 'DeleteObject'];
@@ -24,50 +22,23 @@ const SITE: Record<string, string | Buffer> = {
   'empty.txt': '',
 };
 
-let s3: S3Fixture;
-let workspace: string;
-
-beforeAll(async () => {
-  s3 = await startS3({ buckets: [BUCKET] });
-});
-afterAll(async () => {
-  await s3.stop();
-});
-beforeEach(async () => {
-  await s3.emptyBucket(BUCKET);
-  s3.faults.clear();
-  s3.resetRequests();
-  workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-e2e-'));
-  await makeSite(path.join(workspace, 'build'), SITE);
-});
-afterEach(() => {
-  fs.rmSync(workspace, { recursive: true, force: true });
-});
+const bed = useSiteBed(BUCKET, SITE);
 
 function deploy(inputs: Record<string, string> = {}, extra: Partial<Parameters<typeof runAction>[0]> = {}): Promise<ActionRun> {
-  return runAction({ inputs: { bucket: BUCKET, checks: 'false', ...inputs }, endpoint: s3.endpoint, workspace, ...extra });
-}
-
-function md5(body: Buffer | string): string {
-  return createHash('md5').update(body).digest('hex');
+  return runAction({
+    inputs: { bucket: BUCKET, checks: 'false', ...inputs },
+    endpoint: bed.s3.endpoint,
+    workspace: bed.workspace,
+    ...extra,
+  });
 }
 
 function writes(): string[] {
-  return s3.requests.filter((r) => WRITES.includes(r.operation)).map((r) => `${r.operation} ${r.path}`);
+  return bed.s3.requests.filter((r) => WRITES.includes(r.operation)).map((r) => `${r.operation} ${r.path}`);
 }
 
-async function expectBucketEqualsSite(files: Record<string, string | Buffer>, prefix = ''): Promise<void> {
-  const keys = await s3.listKeys(BUCKET, prefix);
-  expect(keys.sort()).toEqual(
-    Object.keys(files)
-      .map((k) => prefix + k)
-      .sort(),
-  );
-  for (const [rel, body] of Object.entries(files)) {
-    const object = await s3.getObject(BUCKET, prefix + rel);
-    expect([rel, md5(object.body)]).toEqual([rel, md5(body)]);
-  }
-}
+const expectBucketEqualsSite = (files: Record<string, string | Buffer>, prefix = ''): Promise<void> =>
+  bed.expectBucketEquals(files, prefix);
 
 function touchAll(dir: string): void {
   const future = new Date(Date.now() + 3600_000);
@@ -82,16 +53,16 @@ test('first deploy uploads every file byte for byte, with headers, in order, and
   expect(run.code).toBe(0);
   await expectBucketEqualsSite(SITE);
 
-  const index = await s3.getObject(BUCKET, 'index.html');
+  const index = await bed.s3.getObject(BUCKET, 'index.html');
   expect(index.contentType).toBe('text/html; charset=utf-8');
   expect(index.cacheControl).toBe('no-cache');
   expect(index.metadata.md5).toBe(md5(SITE['index.html']!));
-  const js = await s3.getObject(BUCKET, 'static/app.3c7b.js');
+  const js = await bed.s3.getObject(BUCKET, 'static/app.3c7b.js');
   expect(js.contentType).toBe('text/javascript; charset=utf-8');
   expect(js.cacheControl).toBeUndefined();
-  expect((await s3.getObject(BUCKET, 'static/style.css')).contentType).toBe('text/css; charset=utf-8');
-  expect((await s3.getObject(BUCKET, 'img/logo.png')).contentType).toBe('image/png');
-  expect((await s3.getObject(BUCKET, 'about/index.html')).cacheControl).toBe('no-cache');
+  expect((await bed.s3.getObject(BUCKET, 'static/style.css')).contentType).toBe('text/css; charset=utf-8');
+  expect((await bed.s3.getObject(BUCKET, 'img/logo.png')).contentType).toBe('image/png');
+  expect((await bed.s3.getObject(BUCKET, 'about/index.html')).cacheControl).toBe('no-cache');
 
   const bytes = Object.values(SITE).reduce((sum, body) => sum + Buffer.byteLength(body), 0);
   expect(run.outputs).toMatchObject({
@@ -106,33 +77,33 @@ test('first deploy uploads every file byte for byte, with headers, in order, and
   expect(run.summary).toMatch(/\| uploaded \| 9 \| 9 \|/);
 
   // Order: every asset before any HTML page, the index document last.
-  const puts = s3.requests.filter((r) => r.operation === 'PutObject').map((r) => r.path.slice(BUCKET.length + 2));
+  const puts = bed.s3.requests.filter((r) => r.operation === 'PutObject').map((r) => r.path.slice(BUCKET.length + 2));
   expect(puts).toHaveLength(9);
   const lastAsset = Math.max(...puts.map((k, i) => (k.endsWith('.html') ? -1 : i)));
   const firstHtml = puts.findIndex((k) => k.endsWith('.html'));
   expect(lastAsset).toBeLessThan(firstHtml);
   expect(puts.at(-1)).toBe('index.html');
-  expect(s3.count('ListObjectsV2')).toBe(1);
-  expect(s3.count('HeadObject')).toBe(0);
+  expect(bed.s3.count('ListObjectsV2')).toBe(1);
+  expect(bed.s3.count('HeadObject')).toBe(0);
 });
 
 test('redeploy after touching every mtime makes zero writes: one listing, no HEAD', async () => {
   expect((await deploy()).code).toBe(0);
-  touchAll(path.join(workspace, 'build'));
-  s3.resetRequests();
+  touchAll(path.join(bed.workspace, 'build'));
+  bed.s3.resetRequests();
   const run = await deploy();
   expect(run.code).toBe(0);
-  expect(s3.requests.map((r) => r.operation)).toEqual(['ListObjectsV2']);
+  expect(bed.s3.requests.map((r) => r.operation)).toEqual(['ListObjectsV2']);
   expect(run.outputs).toMatchObject({ uploaded: '0', deleted: '0', unchanged: '9', 'bytes-uploaded': '0' });
 });
 
 test('a change, an addition and a deletion: exactly those writes, deletions after the last upload', async () => {
   expect((await deploy()).code).toBe(0);
-  const build = path.join(workspace, 'build');
+  const build = path.join(bed.workspace, 'build');
   fs.writeFileSync(path.join(build, 'static/style.css'), 'body{color:red}');
   fs.writeFileSync(path.join(build, 'static/new.js'), 'new');
   fs.rmSync(path.join(build, 'static/app.3c7b.js.map'));
-  s3.resetRequests();
+  bed.s3.resetRequests();
   const run = await deploy();
   expect(run.code).toBe(0);
   expect(writes()).toEqual([
@@ -146,62 +117,62 @@ test('a change, an addition and a deletion: exactly those writes, deletions afte
 });
 
 test('a deploy to pr-4 lists pr-4/ with its slash and never touches pr-42/', async () => {
-  await s3.putObject(BUCKET, 'pr-42/index.html', 'other preview');
-  await s3.putObject(BUCKET, 'pr-4/stale.js', 'stale');
+  await bed.s3.putObject(BUCKET, 'pr-42/index.html', 'other preview');
+  await bed.s3.putObject(BUCKET, 'pr-4/stale.js', 'stale');
   const run = await deploy({ prefix: 'pr-4' });
   expect(run.code).toBe(0);
-  expect(s3.requests.filter((r) => r.operation === 'ListObjectsV2').map((r) => r.query.prefix)).toEqual(['pr-4/']);
-  expect(await s3.listKeys(BUCKET, 'pr-42/')).toEqual(['pr-42/index.html']);
-  expect(await s3.listKeys(BUCKET, 'pr-4/')).not.toContain('pr-4/stale.js');
+  expect(bed.s3.requests.filter((r) => r.operation === 'ListObjectsV2').map((r) => r.query.prefix)).toEqual(['pr-4/']);
+  expect(await bed.s3.listKeys(BUCKET, 'pr-42/')).toEqual(['pr-42/index.html']);
+  expect(await bed.s3.listKeys(BUCKET, 'pr-4/')).not.toContain('pr-4/stale.js');
   await expectBucketEqualsSite(SITE, 'pr-4/');
 });
 
 test('exclude protects remote keys: a root deploy with exclude pr-*/** keeps previews', async () => {
-  await s3.putObject(BUCKET, 'pr-7/index.html', 'preview');
-  await s3.putObject(BUCKET, 'old.js', 'stale');
+  await bed.s3.putObject(BUCKET, 'pr-7/index.html', 'preview');
+  await bed.s3.putObject(BUCKET, 'old.js', 'stale');
   const run = await deploy({ exclude: 'pr-*/**' });
   expect(run.code).toBe(0);
-  const keys = await s3.listKeys(BUCKET);
+  const keys = await bed.s3.listKeys(BUCKET);
   expect(keys).toContain('pr-7/index.html');
   expect(keys).not.toContain('old.js');
 });
 
 test('delete: false keeps stale objects', async () => {
-  await s3.putObject(BUCKET, 'old.js', 'stale');
+  await bed.s3.putObject(BUCKET, 'old.js', 'stale');
   const run = await deploy({ delete: 'false' });
   expect(run.code).toBe(0);
-  expect(await s3.listKeys(BUCKET)).toContain('old.js');
-  expect(s3.count('DeleteObjects')).toBe(0);
+  expect(await bed.s3.listKeys(BUCKET)).toContain('old.js');
+  expect(bed.s3.count('DeleteObjects')).toBe(0);
 });
 
 test('dry-run prints the plan and writes nothing', async () => {
-  await s3.putObject(BUCKET, 'old.js', 'stale');
+  await bed.s3.putObject(BUCKET, 'old.js', 'stale');
   const run = await deploy({ 'dry-run': 'true' });
   expect(run.code).toBe(0);
   expect(writes()).toEqual([]);
   expect(run.stdout).toContain('would upload (new) index.html');
   expect(run.stdout).toContain('would delete old.js');
   expect(run.summary).toContain('Dry run');
-  expect(await s3.listKeys(BUCKET)).toEqual(['old.js']);
+  expect(await bed.s3.listKeys(BUCKET)).toEqual(['old.js']);
   expect(run.outputs).toMatchObject({ uploaded: '0', deleted: '0' });
 });
 
 test('force re-uploads unchanged files', async () => {
   expect((await deploy()).code).toBe(0);
-  s3.resetRequests();
+  bed.s3.resetRequests();
   const run = await deploy({ force: 'true', 'cache-control': '**/*.html: no-store\n**: max-age=60' });
   expect(run.code).toBe(0);
-  expect(s3.count('PutObject')).toBe(9);
-  expect((await s3.getObject(BUCKET, 'index.html')).cacheControl).toBe('no-store');
-  expect((await s3.getObject(BUCKET, 'static/style.css')).cacheControl).toBe('max-age=60');
+  expect(bed.s3.count('PutObject')).toBe(9);
+  expect((await bed.s3.getObject(BUCKET, 'index.html')).cacheControl).toBe('no-store');
+  expect((await bed.s3.getObject(BUCKET, 'static/style.css')).cacheControl).toBe('max-age=60');
 });
 
 test('include limits both sides: files outside it are neither uploaded nor deleted', async () => {
-  await s3.putObject(BUCKET, 'legacy/keep.txt', 'keep');
+  await bed.s3.putObject(BUCKET, 'legacy/keep.txt', 'keep');
   const run = await deploy({ include: 'index.html, static/**' });
   expect(run.code).toBe(0);
   // A glob without a slash matches at any depth: `index.html` takes about/index.html too.
-  expect((await s3.listKeys(BUCKET)).sort()).toEqual([
+  expect((await bed.s3.listKeys(BUCKET)).sort()).toEqual([
     'about/index.html',
     'index.html',
     'legacy/keep.txt',
@@ -212,76 +183,76 @@ test('include limits both sides: files outside it are neither uploaded nor delet
 });
 
 test('mode remove deletes everything under the prefix and nothing else', async () => {
-  await s3.putObject(BUCKET, 'pr-7/index.html', 'a');
-  await s3.putObject(BUCKET, 'pr-7/deep/x.js', 'b');
-  await s3.putObject(BUCKET, 'pr-77/index.html', 'c');
-  await s3.putObject(BUCKET, 'index.html', 'd');
+  await bed.s3.putObject(BUCKET, 'pr-7/index.html', 'a');
+  await bed.s3.putObject(BUCKET, 'pr-7/deep/x.js', 'b');
+  await bed.s3.putObject(BUCKET, 'pr-77/index.html', 'c');
+  await bed.s3.putObject(BUCKET, 'index.html', 'd');
   const run = await deploy({ mode: 'remove', prefix: 'pr-7', 'source-dir': 'does-not-exist' });
   expect(run.code).toBe(0);
-  expect(await s3.listKeys(BUCKET)).toEqual(['index.html', 'pr-77/index.html']);
+  expect(await bed.s3.listKeys(BUCKET)).toEqual(['index.html', 'pr-77/index.html']);
   expect(run.outputs).toMatchObject({ deleted: '2', uploaded: '0' });
 });
 
 test('large files go multipart with their MD5 in metadata, and are not re-uploaded', async () => {
   const big = Buffer.alloc(20 * 1024 * 1024 + 17);
   for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
-  await makeSite(path.join(workspace, 'build'), { 'video/big.bin': big });
+  await makeSite(path.join(bed.workspace, 'build'), { 'video/big.bin': big });
   expect((await deploy()).code).toBe(0);
-  expect(s3.count('CompleteMultipartUpload')).toBe(1);
-  const stored = await s3.getObject(BUCKET, 'video/big.bin');
+  expect(bed.s3.count('CompleteMultipartUpload')).toBe(1);
+  const stored = await bed.s3.getObject(BUCKET, 'video/big.bin');
   expect(stored.etag).toMatch(/-3"$/);
   expect(stored.metadata.md5).toBe(md5(big));
   expect(md5(stored.body)).toBe(md5(big));
 
-  s3.resetRequests();
+  bed.s3.resetRequests();
   const run = await deploy();
   expect(run.code).toBe(0);
-  expect(s3.requests.map((r) => r.operation).sort()).toEqual(['HeadObject', 'ListObjectsV2']);
+  expect(bed.s3.requests.map((r) => r.operation).sort()).toEqual(['HeadObject', 'ListObjectsV2']);
   expect(run.outputs.uploaded).toBe('0');
 });
 
 test('DeleteObjects per-key errors fail the job, name every key, and a rerun converges', async () => {
-  await s3.putObject(BUCKET, 'stale-a.js', 'a');
-  await s3.putObject(BUCKET, 'stale b.js', 'b');
-  await s3.putObject(BUCKET, 'stale-c.js', 'c');
-  s3.faults.failDeleteKeys.add('stale-a.js');
-  s3.faults.failDeleteKeys.add('stale b.js');
+  await bed.s3.putObject(BUCKET, 'stale-a.js', 'a');
+  await bed.s3.putObject(BUCKET, 'stale b.js', 'b');
+  await bed.s3.putObject(BUCKET, 'stale-c.js', 'c');
+  bed.s3.faults.failDeleteKeys.add('stale-a.js');
+  bed.s3.faults.failDeleteKeys.add('stale b.js');
   const run = await deploy();
   expect(run.code).toBe(1);
   expect(run.stdout).toContain('::error::2 of 3 deletion(s) failed');
   expect(run.stdout).toContain('"stale-a.js"');
   expect(run.stdout).toContain('"stale b.js"');
   expect(run.summary).toContain('failed');
-  expect(await s3.listKeys(BUCKET)).toEqual(expect.arrayContaining(['stale-a.js', 'stale b.js']));
+  expect(await bed.s3.listKeys(BUCKET)).toEqual(expect.arrayContaining(['stale-a.js', 'stale b.js']));
 
-  s3.faults.clear();
+  bed.s3.faults.clear();
   expect((await deploy()).code).toBe(0);
   await expectBucketEqualsSite(SITE);
 });
 
 test('a failed asset upload stops before any HTML and deletes nothing', async () => {
-  await s3.putObject(BUCKET, 'stale.js', 'x');
-  s3.faults.failAll('PutObject', 403, 'AccessDenied');
+  await bed.s3.putObject(BUCKET, 'stale.js', 'x');
+  bed.s3.faults.failAll('PutObject', 403, 'AccessDenied');
   const run = await deploy();
   expect(run.code).toBe(1);
   expect(run.stdout).toMatch(/upload\(s\) of assets failed/);
-  expect(s3.requests.filter((r) => r.operation === 'PutObject' && r.path.endsWith('.html'))).toEqual([]);
-  expect(s3.count('DeleteObjects')).toBe(0);
-  expect(await s3.listKeys(BUCKET)).toEqual(['stale.js']);
+  expect(bed.s3.requests.filter((r) => r.operation === 'PutObject' && r.path.endsWith('.html'))).toEqual([]);
+  expect(bed.s3.count('DeleteObjects')).toBe(0);
+  expect(await bed.s3.listKeys(BUCKET)).toEqual(['stale.js']);
 });
 
 test('symbolic links out of source-dir are never followed; links inside are', async () => {
-  const secret = path.join(workspace, 'secret.txt');
+  const secret = path.join(bed.workspace, 'secret.txt');
   fs.writeFileSync(secret, 'TOP SECRET');
-  fs.symlinkSync(secret, path.join(workspace, 'build', 'leak.txt'));
-  fs.symlinkSync(path.join(workspace, 'build', 'static'), path.join(workspace, 'build', 'latest'));
+  fs.symlinkSync(secret, path.join(bed.workspace, 'build', 'leak.txt'));
+  fs.symlinkSync(path.join(bed.workspace, 'build', 'static'), path.join(bed.workspace, 'build', 'latest'));
   const run = await deploy();
   expect(run.code).toBe(0);
   expect(run.stdout).toContain("Skipping 'leak.txt': a symbolic link to a place outside source-dir is never followed.");
-  const keys = await s3.listKeys(BUCKET);
+  const keys = await bed.s3.listKeys(BUCKET);
   expect(keys).not.toContain('leak.txt');
   expect(keys).toContain('latest/style.css');
-  expect(s3.requests.some((r) => r.bodyBytes === 'TOP SECRET'.length && r.operation === 'PutObject')).toBe(false);
+  expect(bed.s3.requests.some((r) => r.bodyBytes === 'TOP SECRET'.length && r.operation === 'PutObject')).toBe(false);
 });
 
 describe('guards and bad inputs fail before any request', () => {
@@ -296,40 +267,40 @@ describe('guards and bad inputs fail before any request', () => {
     ['bad mode', { mode: 'nuke' }, /Input 'mode'/],
     ['remove without prefix', { mode: 'remove' }, /Input 'prefix'.*empty the whole bucket/],
   ])('%s', async (_name, inputs, message) => {
-    await s3.putObject(BUCKET, 'keep.js', 'keep');
+    await bed.s3.putObject(BUCKET, 'keep.js', 'keep');
     const run = await deploy(inputs);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(message);
-    expect(s3.requests).toEqual([]);
-    expect(await s3.listKeys(BUCKET)).toEqual(['keep.js']);
+    expect(bed.s3.requests).toEqual([]);
+    expect(await bed.s3.listKeys(BUCKET)).toEqual(['keep.js']);
   });
 
   test('an empty source-dir deletes nothing', async () => {
-    fs.rmSync(path.join(workspace, 'build'), { recursive: true });
-    fs.mkdirSync(path.join(workspace, 'build'));
-    await s3.putObject(BUCKET, 'index.html', 'live site');
+    fs.rmSync(path.join(bed.workspace, 'build'), { recursive: true });
+    fs.mkdirSync(path.join(bed.workspace, 'build'));
+    await bed.s3.putObject(BUCKET, 'index.html', 'live site');
     const run = await deploy();
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/is empty/);
-    expect(s3.requests).toEqual([]);
+    expect(bed.s3.requests).toEqual([]);
   });
 
   test('a missing region names the input', async () => {
     const run = await deploy({}, { env: { AWS_REGION: undefined, AWS_DEFAULT_REGION: undefined } });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/Input 'region'/);
-    expect(s3.requests).toEqual([]);
+    expect(bed.s3.requests).toEqual([]);
   });
 });
 
 test('listings over 1,000 keys are paginated and every stale key is deleted', async () => {
   const stale: Record<string, string> = {};
   for (let i = 0; i < 1500; i++) stale[`old/${String(i).padStart(4, '0')}.js`] = `x${i}`;
-  await s3.seedObjects(BUCKET, stale);
+  await bed.s3.seedObjects(BUCKET, stale);
   const run = await deploy();
   expect(run.code).toBe(0);
-  expect(s3.count('ListObjectsV2')).toBe(2);
-  expect(s3.count('DeleteObjects')).toBe(2);
+  expect(bed.s3.count('ListObjectsV2')).toBe(2);
+  expect(bed.s3.count('DeleteObjects')).toBe(2);
   expect(run.outputs.deleted).toBe('1500');
   await expectBucketEqualsSite(SITE);
 });

@@ -1,0 +1,330 @@
+#!/usr/bin/env node
+'use strict';
+/**
+ * npm run bench [-- --size default|small] [--runs 3] [--tools product,aws,ceiling]
+ *                  [--scenarios 1,2,3,4] [--sweep 4,8,16,32] [--json bench/results.json]
+ *
+ * Runs, side by side against s3rver behind a counting proxy: the product (dist/index.js, run as
+ * the GitHub runner runs it), `aws s3 sync --delete` (when `aws` is on the PATH), and the ceiling
+ * client (bench/ceiling.js). Scenarios:
+ *   1 full upload to an empty bucket
+ *   2 redeploy of identical content after touching every mtime (what a CI checkout does)
+ *   3 1 % of files changed, 1 % deleted, 1 % added
+ *   4 50,000 small files: full upload, then the no-op redeploy (memory)
+ * Prints one table (median wall of the runs with min–max, requests by operation, bytes sent, peak
+ * RSS, ratios to the ceiling and to aws) and writes the same as JSON. Asserts nothing.
+ */
+const { spawn, spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { createInterface } = require('node:readline');
+const { generateSite, mutate, touchAll } = require('./generate');
+const { startCountingProxy } = require('./proxy');
+
+const ROOT = path.join(__dirname, '..');
+const BUCKET = 'bench';
+const SCENARIOS = {
+  1: 'full upload',
+  2: 'no-op (mtimes touched)',
+  3: '1% changed/deleted/added',
+  '4a': '50k files: full upload',
+  4: '50k files: no-op',
+};
+
+function parseArgs(argv) {
+  const args = {
+    size: 'default',
+    runs: 3,
+    tools: ['product', 'aws', 'ceiling'],
+    scenarios: ['1', '2', '3', '4'],
+    sweep: [],
+    json: path.join(__dirname, 'results.json'),
+    ceilingConcurrency: 16,
+  };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [name, value] = [argv[i].replace(/^--/, ''), argv[i + 1] ?? ''];
+    if (name === 'size') args.size = value;
+    else if (name === 'runs') args.runs = Math.max(1, Number(value));
+    else if (name === 'tools') args.tools = value.split(',');
+    else if (name === 'scenarios') args.scenarios = value.split(',');
+    else if (name === 'sweep') args.sweep = value.split(',').map(Number);
+    else if (name === 'json') args.json = path.resolve(value);
+    else if (name === 'ceiling-concurrency') args.ceilingConcurrency = Number(value);
+    else throw new Error(`unknown option --${name}`);
+  }
+  if (args.tools.includes('aws') && !hasAws()) {
+    console.log('`aws` is not on the PATH: skipping it (Debian: apt-get install awscli).');
+    args.tools = args.tools.filter((tool) => tool !== 'aws');
+  }
+  return args;
+}
+
+function hasAws() {
+  return spawnSync('aws', ['--version'], { encoding: 'utf8' }).status === 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Servers
+
+async function startServer(work) {
+  const dataDir = fs.mkdtempSync(path.join(work, 's3-'));
+  const child = spawn(
+    process.execPath,
+    ['--openssl-legacy-provider', path.join(ROOT, '__tests__/fixtures/s3rver-process.js'), dataDir, BUCKET],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'], // stdin kept open: the server exits when it closes
+    },
+  );
+  const port = await new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`s3rver exited with ${code}`)));
+    createInterface({ input: child.stdout }).once('line', (line) => resolve(JSON.parse(line).port));
+  });
+  const proxy = await startCountingProxy(port);
+  return {
+    proxy,
+    async stop() {
+      await proxy.stop();
+      child.kill('SIGTERM');
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tools: each runs as a child process; wall time includes its start-up.
+
+function commandFor(tool, site, endpoint, concurrency) {
+  const env = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REGION: 'us-east-1',
+    AWS_ENDPOINT_URL_S3: endpoint,
+  };
+  if (tool === 'product') {
+    const files = { GITHUB_OUTPUT: path.join(site.work, 'output'), GITHUB_STEP_SUMMARY: path.join(site.work, 'summary') };
+    for (const file of Object.values(files)) fs.writeFileSync(file, '');
+    const inputs = { INPUT_BUCKET: BUCKET, 'INPUT_SOURCE-DIR': site.dir, INPUT_CHECKS: 'false', INPUT_REGION: 'us-east-1' };
+    if (concurrency) inputs.INPUT_CONCURRENCY = String(concurrency);
+    return {
+      cmd: process.execPath,
+      args: [path.join(ROOT, 'dist/index.js')],
+      env: { ...env, ...files, ...inputs, GITHUB_WORKSPACE: site.work, GITHUB_EVENT_NAME: 'push' },
+    };
+  }
+  if (tool === 'aws') {
+    // botocore's default CRC32 trailer (aws-chunked) is stored verbatim by s3rver (TESTING.md #6).
+    const awsEnv = {
+      ...env,
+      AWS_REQUEST_CHECKSUM_CALCULATION: 'when_required',
+      AWS_CONFIG_FILE: '/dev/null',
+      PYENV_VERSION: process.env.PYENV_VERSION ?? '',
+    };
+    if (concurrency) awsEnv.AWS_MAX_CONCURRENT_REQUESTS = String(concurrency);
+    return {
+      cmd: 'aws',
+      args: ['s3', 'sync', site.dir, `s3://${BUCKET}`, '--delete', '--endpoint-url', endpoint, '--no-progress', '--only-show-errors'],
+      env: awsEnv,
+    };
+  }
+  return { cmd: process.execPath, args: [path.join(__dirname, 'ceiling.js'), site.dir, BUCKET, String(concurrency ?? 16)], env };
+}
+
+/** Runs one command; samples its peak RSS (VmHWM) from /proc while it runs. */
+function runTool(command) {
+  return new Promise((resolve) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(command.cmd, command.args, { env: command.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let peakKb = 0;
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const sample = () => {
+      try {
+        const match = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+        if (match) peakKb = Math.max(peakKb, Number(match[1]));
+      } catch {
+        // the process has just exited
+      }
+    };
+    const timer = setInterval(sample, 25);
+    child.on('close', (code) => {
+      clearInterval(timer);
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      resolve({ code, wallMs, peakMb: peakKb / 1024, output });
+    });
+  });
+}
+
+async function measure(tool, scenario, site, server, concurrency) {
+  server.proxy.reset();
+  const run = await runTool(commandFor(tool, site, server.proxy.endpoint, concurrency));
+  if (run.code !== 0) throw new Error(`${tool} failed in scenario ${scenario} (exit ${run.code}):\n${run.output.slice(-3000)}`);
+  return {
+    wallMs: run.wallMs,
+    peakMb: run.peakMb,
+    requests: { ...server.proxy.counts.requests },
+    bytesSent: server.proxy.counts.bytesSent,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios
+
+/** One pass of scenarios 1 → 2 → 3 for a tool, on a fresh server and a fresh copy of the site. */
+async function passOneToThree(tool, base, work, wanted, concurrency) {
+  const site = { work, dir: path.join(work, 'site') };
+  fs.rmSync(site.dir, { recursive: true, force: true });
+  fs.cpSync(base.dir, site.dir, { recursive: true });
+  const server = await startServer(work);
+  const results = {};
+  try {
+    results['1'] = await measure(tool, '1', site, server, concurrency);
+    if (wanted.includes('2')) {
+      touchAll(site.dir, base.files);
+      results['2'] = await measure(tool, '2', site, server, concurrency);
+    }
+    if (wanted.includes('3')) {
+      mutate(site.dir, base.files);
+      results['3'] = await measure(tool, '3', site, server, concurrency);
+    }
+  } finally {
+    await server.stop();
+  }
+  if (!wanted.includes('1')) delete results['1'];
+  return results;
+}
+
+async function passFour(tool, many, work) {
+  const site = { work, dir: many.dir };
+  const server = await startServer(work);
+  try {
+    const full = await measure(tool, '4a', site, server);
+    touchAll(site.dir, many.files);
+    const noop = await measure(tool, '4', site, server);
+    return { '4a': full, 4: noop };
+  } finally {
+    await server.stop();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Report
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+
+function aggregate(runs) {
+  const walls = runs.map((r) => r.wallMs);
+  const last = runs[runs.length - 1];
+  return {
+    runs: runs.length,
+    wallMs: median(walls),
+    minMs: Math.min(...walls),
+    maxMs: Math.max(...walls),
+    requests: last.requests,
+    bytesSent: last.bytesSent,
+    peakMb: Math.max(...runs.map((r) => r.peakMb)),
+  };
+}
+
+function formatRequests(requests, errors = {}) {
+  const short = {
+    ListObjectsV2: 'List',
+    PutObject: 'Put',
+    HeadObject: 'Head',
+    DeleteObjects: 'DelBatch',
+    DeleteObject: 'Del',
+    UploadPart: 'Part',
+    CreateMultipartUpload: 'MPU',
+    CompleteMultipartUpload: 'MPUdone',
+    ListObjects: 'ListV1',
+  };
+  const total = Object.values(requests).reduce((a, b) => a + b, 0);
+  const parts = Object.entries(requests).map(([op, n]) => `${short[op] ?? op} ${n}`);
+  const failed = Object.entries(errors).map(([what, n]) => `${n}× ${what}`);
+  return `${total} (${parts.join(', ') || 'none'})${failed.length ? `; failed: ${failed.join(', ')}` : ''}`;
+}
+
+function printTable(rows) {
+  const header = ['scenario', 'tool', 'wall s (min–max)', 'requests', 'MB sent', 'peak RSS MB', '×ceiling', '×aws'];
+  const lines = rows.map((r) => [
+    `${r.scenario} ${SCENARIOS[r.scenario]}`,
+    r.tool + (r.concurrency ? ` c=${r.concurrency}` : ''),
+    `${(r.wallMs / 1000).toFixed(2)} (${(r.minMs / 1000).toFixed(2)}–${(r.maxMs / 1000).toFixed(2)})`,
+    formatRequests(r.requests, r.errors),
+    (r.bytesSent / 1e6).toFixed(1),
+    r.peakMb.toFixed(0),
+    r.vsCeiling ? r.vsCeiling.toFixed(2) : '',
+    r.vsAws ? r.vsAws.toFixed(2) : '',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  console.log([fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n'));
+}
+
+function withRatios(rows) {
+  for (const row of rows) {
+    const peer = (tool) => rows.find((r) => r.scenario === row.scenario && r.tool === tool && !r.sweep);
+    if (row.tool !== 'ceiling' && peer('ceiling')) row.vsCeiling = row.wallMs / peer('ceiling').wallMs;
+    if (row.tool !== 'aws' && peer('aws')) row.vsAws = row.wallMs / peer('aws').wallMs;
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  if (!fs.existsSync(path.join(ROOT, 'dist/index.js'))) throw new Error('dist/index.js is missing: run npm run package');
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-'));
+  const rows = [];
+  try {
+    const base = { dir: path.join(work, 'base') };
+    const oneToThree = args.scenarios.filter((s) => ['1', '2', '3'].includes(s));
+    if (oneToThree.length > 0 || args.sweep.length > 0) {
+      Object.assign(base, generateSite(base.dir, args.size));
+      console.log(`Site '${args.size}': ${base.files.length} files, ${(base.bytes / 1e6).toFixed(0)} MB; ${args.runs} runs per tool.`);
+    }
+    for (const tool of oneToThree.length > 0 ? args.tools : []) {
+      const runs = [];
+      for (let i = 0; i < args.runs; i++) {
+        process.stdout.write(`  ${tool}: pass ${i + 1}/${args.runs} of scenarios ${oneToThree.join(', ')}\n`);
+        runs.push(await passOneToThree(tool, base, work, oneToThree, tool === 'ceiling' ? args.ceilingConcurrency : undefined));
+      }
+      for (const scenario of oneToThree) rows.push({ scenario, tool, ...aggregate(runs.map((r) => r[scenario])) });
+    }
+    for (const concurrency of args.sweep) {
+      for (const tool of ['product', 'ceiling']) {
+        const runs = [];
+        for (let i = 0; i < args.runs; i++) runs.push(await passOneToThree(tool, base, work, ['1'], concurrency));
+        process.stdout.write(`  sweep ${tool} c=${concurrency}: ${(median(runs.map((r) => r['1'].wallMs)) / 1000).toFixed(2)} s\n`);
+        rows.push({ scenario: '1', tool, concurrency, sweep: true, ...aggregate(runs.map((r) => r['1'])) });
+      }
+    }
+    if (args.scenarios.includes('4')) {
+      const many = { dir: path.join(work, 'many') };
+      Object.assign(many, generateSite(many.dir, 'many'));
+      console.log(`Scenario 4: ${many.files.length} files, ${(many.bytes / 1e6).toFixed(0)} MB; one pass per tool (product, ceiling).`);
+      for (const tool of args.tools.filter((t) => t !== 'aws')) {
+        process.stdout.write(`  ${tool}: scenario 4\n`);
+        const result = await passFour(tool, many, work);
+        for (const scenario of ['4a', '4']) rows.push({ scenario, tool, ...aggregate([result[scenario]]) });
+      }
+    }
+  } finally {
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+  const table = withRatios(rows);
+  console.log('');
+  printTable(table);
+  const meta = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, size: args.size, runs: args.runs };
+  fs.writeFileSync(args.json, `${JSON.stringify({ meta, rows: table }, null, 2)}\n`);
+  console.log(`\nWritten to ${path.relative(process.cwd(), args.json)}`);
+}
+
+main().catch((err) => {
+  console.error(err.stack || err);
+  process.exit(1);
+});
