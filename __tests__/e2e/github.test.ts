@@ -157,7 +157,9 @@ const secrets = (): Record<string, string> => ({
 
 /** Every secret that appears on stdout/stderr outside an `::add-mask::` line. */
 function leakedSecrets(run: ActionRun): string[] {
-  const lines = `${run.stdout}\n${run.stderr}`.split('\n').filter((line) => !line.startsWith('::add-mask::'));
+  // Every artifact of the run: the log, the job summary and the outputs.
+  const artifacts = [run.stdout, run.stderr, run.summary, ...Object.values(run.outputs)].join('\n');
+  const lines = artifacts.split('\n').filter((line) => !line.startsWith('::add-mask::'));
   return Object.entries(secrets())
     .filter(([, secret]) => lines.some((line) => line.includes(secret)))
     .map(([name]) => name);

@@ -1,0 +1,66 @@
+import { MAX_LISTED, renderSummary } from '../src/report/summary';
+import type { DeployResult, LocalFile } from '../src/types';
+
+function file(key: string, size = 100): LocalFile {
+  return { key, relPath: key, absPath: `/build/${key}`, size, md5: '0'.repeat(32), contentType: 'text/html', kind: 'asset' };
+}
+
+function result(uploads: number, deletes: number, overrides: Partial<DeployResult> = {}): DeployResult {
+  return {
+    mode: 'deploy',
+    dryRun: false,
+    bucket: 'site',
+    prefix: 'pr-7/',
+    plan: {
+      uploads: Array.from({ length: uploads }, (_, i) => ({ file: file(`pr-7/assets/f${i}.js`), reason: 'new' as const })),
+      deletes: Array.from({ length: deletes }, (_, i) => `pr-7/old/f${i}.js`),
+      unchanged: [file('pr-7/index.html')],
+    },
+    applied: { uploaded: uploads, bytesUploaded: uploads * 100, deleted: deletes },
+    siteUrl: 'https://d111.cloudfront.net',
+    previewUrl: 'https://d111.cloudfront.net/pr-7/index.html',
+    checks: [
+      {
+        name: 'site-root',
+        url: 'https://d111.cloudfront.net/pr-7/index.html',
+        expected: '200 over HTTPS',
+        got: '200 text/html',
+        passed: true,
+      },
+    ],
+    checksOutcome: 'passed',
+    timings: { scan: 1200, apply: 3400 },
+    sha: 'abc123',
+    ...overrides,
+  };
+}
+
+test('a small deploy: verdict, counts, bytes, preview link, checks table, folded lists, time per stage', () => {
+  const md = renderSummary(result(3, 1));
+  expect(md.split('\n')[0]).toBe('## ✅ Deployed to `s3://site/pr-7/`');
+  expect(md).toContain('| uploaded | 3 | 3 |');
+  expect(md).toContain('| bytes uploaded | 300 B | 300 B |');
+  expect(md).toContain('| deleted | 1 | 1 |');
+  expect(md).toContain('**Preview:** https://d111.cloudfront.net/pr-7/index.html');
+  expect(md).toContain('| site-root | https://d111.cloudfront.net/pr-7/index.html | 200 over HTTPS | 200 text/html | ✅ pass |');
+  expect(md).toContain('<details><summary>Uploads (3)</summary>');
+  expect(md).toContain('<details><summary>Deletions (1)</summary>');
+  expect(md).toMatch(/Time per stage: scan 1\.2 s · apply 3\.4 s/);
+});
+
+test('a 10,000-file deploy: lists are capped, the page stays small', () => {
+  const md = renderSummary(result(10_000, 2_000));
+  expect(md).toContain('<details><summary>Uploads (10000)</summary>');
+  expect(md).toContain(`… and ${10_000 - MAX_LISTED} more`);
+  expect(md).toContain(`… and ${2_000 - MAX_LISTED} more`);
+  expect(md.split('\n').filter((line) => line.includes('pr-7/assets/')).length).toBe(MAX_LISTED);
+  // GitHub refuses step summaries over 1 MiB; this one stays far below.
+  expect(Buffer.byteLength(md)).toBeLessThan(64 * 1024);
+});
+
+test('a failure and a dry run say so in the headline', () => {
+  expect(renderSummary(result(1, 0, { error: 'boom' })).split('\n')[0]).toBe('## ❌ Deploy to `s3://site/pr-7/` failed');
+  expect(renderSummary(result(1, 0, { dryRun: true, applied: undefined })).split('\n')[0]).toBe(
+    '## 📝 Dry run for `s3://site/pr-7/`: nothing was written',
+  );
+});
