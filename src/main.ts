@@ -58,9 +58,12 @@ export function realDeps(): Deps {
   };
 }
 
+/** Runs one stage inside a log group, timing it and explaining raw failures. */
+type Stage = <T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>;
+
 export async function run(deps: Deps = realDeps()): Promise<void> {
   const timings: DeployResult['timings'] = {};
-  const stage = async <T>(name: StageName, title: string, fn: () => Promise<T> | T): Promise<T> => {
+  const stage: Stage = async (name, title, fn) => {
     core.startGroup(title);
     const started = Date.now();
     try {
@@ -102,8 +105,6 @@ export async function run(deps: Deps = realDeps()): Promise<void> {
     await report(config, result, timings, stage);
   }
 }
-
-type Stage = <T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>;
 
 /** Writes the plan, then proves it: upload → invalidate (→ wait) → delete → checks (remove: delete → invalidate). */
 async function execute(
