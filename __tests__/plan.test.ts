@@ -28,10 +28,10 @@ describe('uploadReason', () => {
 });
 
 describe('keysNeedingStoredMd5', () => {
-  test('plain ETags that match elsewhere mean the bucket has MD5 ETags: a mismatch is a change, no HEAD', () => {
-    const files = [local('same', MD5_A), local('edited', MD5_A)];
-    const objects = [remote('same', MD5_A), remote('edited', MD5_B)];
-    expect(keysNeedingStoredMd5(files, objects)).toEqual([]);
+  test('a same-size plain ETag that differs is read even when other ETags are MD5s (bucket switched to SSE-KMS)', () => {
+    const files = [local('same', MD5_A), local('edited', MD5_A), local('resized', MD5_A)];
+    const objects = [remote('same', MD5_A), remote('edited', MD5_B), remote('resized', MD5_B, 11)];
+    expect(keysNeedingStoredMd5(files, objects)).toEqual(['edited']);
   });
   test('a multipart ETag of the same size needs its stored MD5', () => {
     expect(keysNeedingStoredMd5([local('big', MD5_A, 99)], [remote('big', MULTIPART, 99)])).toEqual(['big']);

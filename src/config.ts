@@ -97,8 +97,45 @@ export const DEFAULTS: Partial<Record<InputName, string>> = {
 };
 
 const MAX_INPUT_LENGTH = 16 * 1024;
-// Control characters other than tab/newline have no business in any input.
-const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f]/;
+// Control characters other than tab/newline (C0, DEL and C1) have no business in any input.
+const CONTROL_CHARS = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+// Inputs that are lists, one item per line; every other input is a single value on one line.
+const MULTI_LINE: ReadonlySet<InputName> = new Set([
+  Inputs.Include,
+  Inputs.Exclude,
+  Inputs.CacheControl,
+  Inputs.InvalidationPaths,
+  Inputs.CheckRoutes,
+]);
+const LINE_BREAKS = /[\n\u2028\u2029]/;
+/** S3 object keys are at most 1,024 bytes of UTF-8. */
+const MAX_KEY_BYTES = 1024;
+/** CloudFront refuses URLs longer than 8,192 bytes. */
+const MAX_URL_BYTES = 8192;
+/** How much of a bad value an error message echoes. */
+const SHOWN_MAX = 80;
+// Escaped when echoed: C0, DEL, C1, line/paragraph separators, bidirectional overrides and isolates.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * A value as an error message echoes it: quoted, cut to 80 characters (with the full length), and
+ * with control characters escaped, so a log line can neither be flooded nor rewritten by a value.
+ */
+export function shown(value: string): string {
+  const chars = Array.from(value);
+  const cut = chars.length > SHOWN_MAX ? `${chars.slice(0, SHOWN_MAX).join('')}…` : value;
+  const quoted = `'${cut.replace(UNPRINTABLE, escapeChar)}'`;
+  return chars.length > SHOWN_MAX ? `${quoted} (${chars.length} characters)` : quoted;
+}
+
+function escapeChar(ch: string): string {
+  const escaped = JSON.stringify(ch).slice(1, -1);
+  return escaped !== ch ? escaped : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
+function utf8Bytes(value: string): number {
+  return Buffer.byteLength(value, 'utf8');
+}
 
 export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Config {
   const read = (name: InputName): string => {
@@ -107,10 +144,23 @@ export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Confi
     if (value.length > MAX_INPUT_LENGTH) {
       throw new ConfigError(name, `is ${value.length} characters long`, `Keep it under ${MAX_INPUT_LENGTH}.`);
     }
-    if (CONTROL_CHARS.test(value)) {
-      throw new ConfigError(name, 'contains a control character', 'Remove it.');
+    const control = CONTROL_CHARS.exec(value);
+    if (control) {
+      throw new ConfigError(
+        name,
+        `contains a control character (${escapeChar(control[0])} at position ${control.index + 1})`,
+        'Remove it: it is invisible in the workflow file, often pasted along with the value.',
+      );
     }
-    return value.trim();
+    const trimmed = value.trim();
+    if (!MULTI_LINE.has(name) && LINE_BREAKS.test(trimmed)) {
+      throw new ConfigError(
+        name,
+        'contains a line break',
+        "Give a single value on one line (a YAML block scalar such as '|' or '>' can join several lines into it).",
+      );
+    }
+    return trimmed;
   };
   const run = parseRunContext(env, event);
   const requestedMode = oneOf(read, Inputs.Mode, ['deploy', 'remove', 'auto'] as const);
@@ -126,17 +176,25 @@ export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Confi
   const bucket = parseBucket(read(Inputs.Bucket));
   const region = parseRegion(read(Inputs.Region), env);
   const indexDocument = parseIndexDocument(read(Inputs.IndexDocument));
+  const indexKeyBytes = utf8Bytes(prefix + indexDocument);
+  if (indexKeyBytes > MAX_KEY_BYTES) {
+    throw new ConfigError(
+      Inputs.Prefix,
+      `${shown(prefix)} with index-document ${shown(indexDocument)} makes a key of ${indexKeyBytes} bytes, over S3's limit of ${MAX_KEY_BYTES}`,
+      "Use a short prefix such as 'pr-42'.",
+    );
+  }
   const distributionId = optional(read(Inputs.DistributionId));
   if (distributionId !== undefined && !/^[A-Z0-9]{1,64}$/.test(distributionId)) {
     throw new ConfigError(
       Inputs.DistributionId,
-      `'${distributionId}' is not a CloudFront distribution id`,
+      `${shown(distributionId)} is not a CloudFront distribution id`,
       'Use the id (like E1ABCDEF2GHIJK), not the domain name or ARN.',
     );
   }
   return {
     bucket,
-    sourceDir: path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), read(Inputs.SourceDir)),
+    sourceDir: parseSourceDir(read(Inputs.SourceDir), env),
     region,
     prefix,
     delete: bool(read, Inputs.Delete),
@@ -154,7 +212,7 @@ export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Confi
     invalidationTimeoutSeconds: int(read, Inputs.InvalidationTimeout, 1, 3600),
     roleToAssume: parseRoleArn(read(Inputs.RoleToAssume)),
     roleSessionName: parseSessionName(read(Inputs.RoleSessionName)),
-    audience: nonEmpty(read, Inputs.Audience),
+    audience: parseAudience(nonEmpty(read, Inputs.Audience)),
     checks: bool(read, Inputs.Checks),
     siteUrl: parseSiteUrl(read(Inputs.SiteUrl)),
     checkRoutes: parseCheckRoutes(read(Inputs.CheckRoutes)),
@@ -182,13 +240,13 @@ function bool(read: Read, name: InputName): boolean {
   const value = read(name);
   if (value === 'true') return true;
   if (value === 'false') return false;
-  throw new ConfigError(name, `'${value}' is not a boolean`, "Use 'true' or 'false'.");
+  throw new ConfigError(name, `${shown(value)} is not a boolean`, "Use 'true' or 'false'.");
 }
 
 function int(read: Read, name: InputName, min: number, max: number): number {
   const value = read(name);
   if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
-    throw new ConfigError(name, `'${value}' is not a whole number from ${min} to ${max}`, `Use a whole number from ${min} to ${max}.`);
+    throw new ConfigError(name, `${shown(value)} is not a whole number from ${min} to ${max}`, `Use a whole number from ${min} to ${max}.`);
   }
   return Number(value);
 }
@@ -196,7 +254,7 @@ function int(read: Read, name: InputName, min: number, max: number): number {
 function oneOf<T extends string>(read: Read, name: InputName, allowed: readonly T[]): T {
   const value = read(name);
   if ((allowed as readonly string[]).includes(value)) return value as T;
-  throw new ConfigError(name, `'${value}' is not allowed`, `Use one of: ${allowed.join(', ')}.`);
+  throw new ConfigError(name, `${shown(value)} is not allowed`, `Use one of: ${allowed.join(', ')}.`);
 }
 
 /** Lines, or comma-separated items; commas inside {braces} belong to the glob. */
@@ -228,12 +286,16 @@ function globList(read: Read, name: InputName): string[] {
 
 function checkGlob(name: InputName, glob: string): void {
   if (glob.startsWith('/')) {
-    throw new ConfigError(name, `glob '${glob}' starts with '/'`, 'Globs are relative to source-dir (and prefix): drop the leading slash.');
+    throw new ConfigError(
+      name,
+      `glob ${shown(glob)} starts with '/'`,
+      'Globs are relative to source-dir (and prefix): drop the leading slash.',
+    );
   }
   try {
     picomatch.makeRe(glob, { strictBrackets: true });
   } catch (err) {
-    throw new ConfigError(name, `glob '${glob}' is not valid (${(err as Error).message})`, 'Fix the glob syntax.');
+    throw new ConfigError(name, `glob ${shown(glob)} is not valid (${(err as Error).message})`, 'Fix the glob syntax.');
   }
 }
 
@@ -243,20 +305,28 @@ export function parsePrefix(raw: string): string {
   const segments = trimmed.split('/');
   for (const segment of segments) {
     if (segment === '..' || segment === '.') {
-      throw new ConfigError(Inputs.Prefix, `'${raw}' contains a '${segment}' segment`, "Use a plain folder name such as 'pr-42'.");
+      throw new ConfigError(Inputs.Prefix, `${shown(raw)} contains a '${segment}' segment`, "Use a plain folder name such as 'pr-42'.");
     }
     if (segment === '') {
-      throw new ConfigError(Inputs.Prefix, `'${raw}' contains '//'`, "Use single slashes, e.g. 'previews/pr-42'.");
+      throw new ConfigError(Inputs.Prefix, `${shown(raw)} contains '//'`, "Use single slashes, e.g. 'previews/pr-42'.");
     }
     if (/[\\*?[\]{}\s]/.test(segment)) {
       throw new ConfigError(
         Inputs.Prefix,
-        `'${raw}' contains whitespace, a backslash or a glob character`,
+        `${shown(raw)} contains whitespace, a backslash or a glob character`,
         "Use letters, digits, '-', '_' and '.' (e.g. 'pr-42').",
       );
     }
   }
-  return `${trimmed}/`;
+  const prefix = `${trimmed}/`;
+  if (utf8Bytes(prefix) >= MAX_KEY_BYTES) {
+    throw new ConfigError(
+      Inputs.Prefix,
+      `${shown(raw)} is ${utf8Bytes(prefix)} bytes long (UTF-8), and every key starts with it: S3 keys are at most ${MAX_KEY_BYTES} bytes`,
+      "Use a short folder name such as 'pr-42'.",
+    );
+  }
+  return prefix;
 }
 
 function parseBucket(value: string): string {
@@ -264,7 +334,7 @@ function parseBucket(value: string): string {
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)) {
     throw new ConfigError(
       Inputs.Bucket,
-      `'${value}' is not a valid S3 bucket name`,
+      `${shown(value)} is not a valid S3 bucket name`,
       "Use the bucket's name only (3-63 lowercase letters, digits, '.', '-'), not an ARN or URL.",
     );
   }
@@ -280,8 +350,8 @@ function parseRegion(value: string, env: Env): string {
       "Set 'region' to the bucket's region, e.g. us-east-1.",
     );
   }
-  if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new ConfigError(Inputs.Region, `'${region}' is not an AWS region`, 'Use a region code such as us-east-1 or eu-west-3.');
+  if (region.length > 63 || !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
+    throw new ConfigError(Inputs.Region, `${shown(region)} is not an AWS region`, 'Use a region code such as us-east-1 or eu-west-3.');
   }
   return region;
 }
@@ -290,11 +360,30 @@ function parseIndexDocument(value: string): string {
   if (value === '' || value.startsWith('/') || value.includes('\\') || value.split('/').some((s) => s === '..' || s === '.' || s === '')) {
     throw new ConfigError(
       Inputs.IndexDocument,
-      `'${value}' is not a file name inside source-dir`,
+      `${shown(value)} is not a file name inside source-dir`,
       "Use a relative file name such as 'index.html'.",
     );
   }
+  if (utf8Bytes(value) > MAX_KEY_BYTES) {
+    throw new ConfigError(
+      Inputs.IndexDocument,
+      `${shown(value)} is ${utf8Bytes(value)} bytes long (UTF-8), over S3's limit of ${MAX_KEY_BYTES} for a key`,
+      "Use the file name of the site's entry page, e.g. 'index.html'.",
+    );
+  }
   return value;
+}
+
+function parseSourceDir(value: string, env: Env): string {
+  const sourceDir = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), value);
+  if (utf8Bytes(sourceDir) > 4096) {
+    throw new ConfigError(
+      Inputs.SourceDir,
+      `${shown(value)} makes a path of ${utf8Bytes(sourceDir)} bytes, longer than any directory can have (4,096)`,
+      "Set it to the build output folder, relative to the workspace, e.g. 'build' or 'dist'.",
+    );
+  }
+  return sourceDir;
 }
 
 export function parseCacheRules(value: string): CacheRule[] {
@@ -307,13 +396,32 @@ export function parseCacheRules(value: string): CacheRule[] {
       if (!match || !match[1] || !match[2]) {
         throw new ConfigError(
           Inputs.CacheControl,
-          `line '${line}' is not 'GLOB: VALUE'`,
+          `line ${shown(line)} is not 'GLOB: VALUE'`,
           "Write one rule per line, e.g. '**/*.html: no-cache' (a space after the colon).",
         );
       }
       checkGlob(Inputs.CacheControl, match[1]);
+      checkCacheControlValue(match[2]);
       return { glob: match[1], value: match[2] };
     });
+}
+
+/** The value becomes a Cache-Control header of every PutObject: printable ASCII, and short. */
+function checkCacheControlValue(value: string): void {
+  if (!/^[\x20-\x7e\t]*$/.test(value)) {
+    throw new ConfigError(
+      Inputs.CacheControl,
+      `value ${shown(value)} contains a character that is not printable ASCII`,
+      "HTTP header values are ASCII: retype it, e.g. 'public, max-age=31536000, immutable'.",
+    );
+  }
+  if (value.length > 2048) {
+    throw new ConfigError(
+      Inputs.CacheControl,
+      `value ${shown(value)} is too long for a header (S3 accepts at most 8 KB of headers per upload)`,
+      "Keep it to a few directives, e.g. 'public, max-age=31536000, immutable'.",
+    );
+  }
 }
 
 function parseInvalidationPaths(value: string): PathList {
@@ -327,15 +435,22 @@ function parseInvalidationPaths(value: string): PathList {
     if (!p.startsWith('/')) {
       throw new ConfigError(
         Inputs.InvalidationPaths,
-        `path '${p}' does not start with '/'`,
+        `path ${shown(p)} does not start with '/'`,
         "Write paths as CloudFront expects them, e.g. '/index.html' or '/assets/*', or use 'auto' or 'none'.",
       );
     }
     if (p.indexOf('*') !== -1 && p.indexOf('*') !== p.length - 1) {
       throw new ConfigError(
         Inputs.InvalidationPaths,
-        `path '${p}' has a '*' that is not at the end`,
+        `path ${shown(p)} has a '*' that is not at the end`,
         "CloudFront allows '*' only as the last character, e.g. '/assets/*'.",
+      );
+    }
+    if (p.length > 4000) {
+      throw new ConfigError(
+        Inputs.InvalidationPaths,
+        `path ${shown(p)} is longer than CloudFront's limit of 4,000 characters`,
+        "Invalidate a shorter path, or a folder with '*' (e.g. '/assets/*').",
       );
     }
   }
@@ -351,10 +466,10 @@ function parseInvalidationPaths(value: string): PathList {
 
 function parseRoleArn(value: string): string | undefined {
   if (value === '') return undefined;
-  if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(value)) {
+  if (value.length > 2048 || !/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(value)) {
     throw new ConfigError(
       Inputs.RoleToAssume,
-      `'${value}' is not an IAM role ARN`,
+      `${shown(value)} is not an IAM role ARN`,
       'Use the full ARN, e.g. arn:aws:iam::123456789012:role/deploy-site.',
     );
   }
@@ -365,22 +480,40 @@ function parseSessionName(value: string): string {
   if (!/^[\w+=,.@-]{2,64}$/.test(value)) {
     throw new ConfigError(
       Inputs.RoleSessionName,
-      `'${value}' is not a valid session name`,
+      `${shown(value)} is not a valid session name`,
       "Use 2-64 characters from letters, digits and '+=,.@_-'.",
     );
   }
   return value;
 }
 
+function parseAudience(value: string): string {
+  if (value.length > 255) {
+    throw new ConfigError(
+      Inputs.Audience,
+      `${shown(value)} is longer than the 255 characters IAM allows for an OIDC audience (client ID)`,
+      "Use the audience your IAM OIDC provider lists, usually 'sts.amazonaws.com'.",
+    );
+  }
+  return value;
+}
+
 function parseHttpUrl(name: InputName, value: string): URL {
+  if (utf8Bytes(value) > MAX_URL_BYTES) {
+    throw new ConfigError(
+      name,
+      `${shown(value)} is longer than CloudFront's limit of ${MAX_URL_BYTES} bytes for a URL`,
+      'Use a shorter URL.',
+    );
+  }
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(name, `'${value}' is not a URL`, 'Use a full URL such as https://www.example.com.');
+    throw new ConfigError(name, `${shown(value)} is not a URL`, 'Use a full URL such as https://www.example.com.');
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ConfigError(name, `'${value}' is not an http(s) URL`, 'Use a URL starting with https://.');
+    throw new ConfigError(name, `${shown(value)} is not an http(s) URL`, 'Use a URL starting with https://.');
   }
   return url;
 }
@@ -389,7 +522,7 @@ function parseSiteUrl(value: string): string | undefined {
   if (value === '') return undefined;
   const url = parseHttpUrl(Inputs.SiteUrl, value);
   if (url.search || url.hash) {
-    throw new ConfigError(Inputs.SiteUrl, `'${value}' has a query or fragment`, 'Give the origin (and optional base path) only.');
+    throw new ConfigError(Inputs.SiteUrl, `${shown(value)} has a query or fragment`, 'Give the origin (and optional base path) only.');
   }
   return url.toString().replace(/\/+$/, '');
 }
@@ -405,8 +538,15 @@ function parseCheckRoutes(value: string): Config['checkRoutes'] {
     if (!route.startsWith('/')) {
       throw new ConfigError(
         Inputs.CheckRoutes,
-        `route '${route}' does not start with '/'`,
+        `route ${shown(route)} does not start with '/'`,
         "Write routes as paths, e.g. '/collections/tents', or use 'auto' or 'none'.",
+      );
+    }
+    if (utf8Bytes(route) > MAX_URL_BYTES) {
+      throw new ConfigError(
+        Inputs.CheckRoutes,
+        `route ${shown(route)} is longer than CloudFront's limit of ${MAX_URL_BYTES} bytes for a URL`,
+        'Use a shorter route.',
       );
     }
   }

@@ -1,6 +1,6 @@
 /**
  * The pipeline, top to bottom:
- * config → credentials → scan → list → plan → apply (upload) → invalidate → delete → checks → report.
+ * config → credentials → scan → (list ‖ hash) → plan → apply (upload) → invalidate → delete → checks → report.
  * Each stage lives in its own module; this file only wires them.
  */
 import * as core from '@actions/core';
@@ -20,11 +20,11 @@ import { resolveSiteUrl, startInvalidation, waitForInvalidation } from './invali
 import type { InputName } from './names';
 import { planDeploy, planRemoval } from './plan';
 import type { Cdn, ObjectStore, Prober } from './ports';
-import { listRemote } from './remote';
+import { listRemote, startListing } from './remote';
 import { setOutputs } from './report/outputs';
 import { updatePrComment } from './report/pr-comment';
 import { writeSummary } from './report/summary';
-import { scanSource } from './scan';
+import { findSourceFiles, hashSourceFiles } from './scan';
 import type { ChecksOutcome, CheckResult, Credentials, DeployResult, StageName } from './types';
 import { logPlan } from './report/plan-log';
 
@@ -85,8 +85,11 @@ export async function run(deps: Deps = realDeps()): Promise<void> {
     const { store, cdn, ...connection } = deps.connect(cfg, credentials);
     failedAttempts = connection.failedAttempts;
     const siteUrl = await resolveSiteUrl(cdn, cfg);
-    const local = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => scanSource(cfg)) : [];
-    const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, local, cfg));
+    const found = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => findSourceFiles(cfg)) : [];
+    // The folder passed its guards: list the bucket while the files are hashed (both take seconds).
+    const listing = startListing(store, cfg.prefix);
+    const local = await stage('hash', `Hashing ${found.length} files`, () => hashSourceFiles(found));
+    const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, listing, local, cfg));
     const plan = await stage('plan', 'Plan', () => {
       const planned = cfg.mode === 'deploy' ? planDeploy(local, remote, cfg) : planRemoval(remote);
       logPlan(planned, cfg.dryRun);
@@ -139,6 +142,7 @@ async function execute(
 const AFTERMATH: Partial<Record<StageName, string>> = {
   credentials: 'Nothing was written or deleted.',
   scan: 'Nothing was written or deleted.',
+  hash: 'Nothing was written or deleted.',
   list: 'Nothing was written or deleted.',
   apply: 'Some files may be uploaded; nothing was deleted. Rerun to converge.',
   invalidate: 'The files are uploaded; no stale object was deleted. Rerun to converge.',

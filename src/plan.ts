@@ -19,20 +19,18 @@ export function isMultipartEtag(etag: string): boolean {
 /**
  * Keys whose ETag cannot tell whether the content is the same, so the MD5 stored in metadata must
  * be read (HeadObject). Only same-size objects qualify (a different size is a change). A multipart
- * ETag is never an MD5. A plain ETag that differs is a change, unless no object of the listing has
- * an ETag equal to its file's MD5: then the bucket's ETags are not MD5s (SSE-KMS, SSE-C).
+ * ETag is never an MD5, and a plain ETag that differs may not be one either (SSE-KMS, SSE-C): a
+ * bucket's ETags are not all of one kind once its default encryption changed, so one object whose
+ * ETag equals its MD5 says nothing about the others.
  */
 export function keysNeedingStoredMd5(local: LocalFile[], remote: RemoteObject[]): string[] {
   const remoteByKey = new Map(remote.map((object) => [object.key, object]));
-  const pairs = local.flatMap((file) => {
-    const object = remoteByKey.get(file.key);
-    return object ? [{ file, object }] : [];
-  });
-  const etagsAreMd5s = pairs.some(({ file, object }) => object.etag === file.md5);
-  return pairs
-    .filter(({ file, object }) => object.etag !== file.md5 && object.size === file.size)
-    .filter(({ object }) => isMultipartEtag(object.etag) || !etagsAreMd5s)
-    .map(({ file }) => file.key);
+  return local
+    .filter((file) => {
+      const object = remoteByKey.get(file.key);
+      return object !== undefined && object.etag !== file.md5 && object.size === file.size;
+    })
+    .map((file) => file.key);
 }
 
 /** Why a file must be uploaded, or undefined when the bucket already holds the same content. */

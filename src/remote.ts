@@ -9,8 +9,23 @@ import type { LocalFile, RemoteObject } from './types';
 
 export type ListOptions = Pick<Config, 'prefix' | 'include' | 'exclude' | 'concurrency' | 'mode'>;
 
-export async function listRemote(store: ObjectStore, local: LocalFile[], options: ListOptions): Promise<RemoteObject[]> {
-  const listed = await store.list(options.prefix);
+/**
+ * Sends the listing now and returns it unawaited, so it runs while the files are hashed. The
+ * rejection is marked handled here and rethrown where listRemote awaits it, in the list stage.
+ */
+export function startListing(store: ObjectStore, prefix: string): Promise<RemoteObject[]> {
+  const listing = store.list(prefix);
+  listing.catch(() => undefined);
+  return listing;
+}
+
+export async function listRemote(
+  store: ObjectStore,
+  listing: Promise<RemoteObject[]>,
+  local: LocalFile[],
+  options: ListOptions,
+): Promise<RemoteObject[]> {
+  const listed = await listing;
   const inScope = remoteScope(options);
   const remote = listed.filter((object) => inScope(object.key.slice(options.prefix.length)));
   core.info(`Listed ${listed.length} objects under '${options.prefix || '(bucket root)'}'; ${remote.length} in scope of include/exclude.`);

@@ -14,37 +14,47 @@ import type { LocalFile } from './types';
 
 export type ScanOptions = Pick<Config, 'sourceDir' | 'prefix' | 'include' | 'exclude' | 'cacheControl' | 'indexDocument'>;
 
+/** A file of the site, described but not yet read. */
+export type SourceFile = Omit<LocalFile, 'md5' | 'size'>;
+
 /** Files read at once while hashing; enough to keep the disk busy without many open handles. */
 const HASH_CONCURRENCY = 16;
 
 export async function scanSource(options: ScanOptions): Promise<LocalFile[]> {
+  return hashSourceFiles(await findSourceFiles(options));
+}
+
+/**
+ * Walks source-dir and describes every file in scope, without reading any. The guards (missing,
+ * empty, no index document) run here, so a wrong folder fails before the first request.
+ */
+export async function findSourceFiles(options: ScanOptions): Promise<SourceFile[]> {
   const root = await checkSourceDir(options);
-  const paths = await walk(root);
+  const { found: paths, notUtf8 } = await walk(root);
   const inScope = makeScopeFilter(options.include, options.exclude);
   const cacheControlFor = makeCacheControl(options.cacheControl);
-  const limit = pLimit(HASH_CONCURRENCY);
-  const files = await Promise.all(
-    paths
-      .filter((file) => inScope(file.relPath))
-      .map((file) =>
-        limit(async (): Promise<LocalFile> => {
-          const { md5, size } = await hashFile(file.absPath);
-          const contentType = contentTypeFor(file.relPath);
-          return {
-            key: options.prefix + file.relPath,
-            relPath: file.relPath,
-            absPath: file.absPath,
-            size,
-            md5,
-            contentType,
-            cacheControl: cacheControlFor(file.relPath),
-            kind: fileKind(file.relPath, contentType, options.indexDocument),
-          };
-        }),
-      ),
-  );
+  const files = paths
+    .filter((file) => inScope(file.relPath))
+    .map((file): SourceFile => {
+      const contentType = contentTypeFor(file.relPath);
+      return {
+        key: options.prefix + file.relPath,
+        relPath: file.relPath,
+        absPath: file.absPath,
+        contentType,
+        cacheControl: cacheControlFor(file.relPath),
+        kind: fileKind(file.relPath, contentType, options.indexDocument),
+      };
+    });
+  checkNames(files, notUtf8);
   checkIndexDocument(files, paths.length, options);
   return files;
+}
+
+/** Reads every file once, streaming, for its MD5 and size. */
+export function hashSourceFiles(files: SourceFile[]): Promise<LocalFile[]> {
+  const limit = pLimit(HASH_CONCURRENCY);
+  return Promise.all(files.map((file) => limit(async (): Promise<LocalFile> => ({ ...file, ...(await hashFile(file.absPath)) }))));
 }
 
 /** Guard: source-dir exists and is a directory. Returns its real path. */
@@ -63,7 +73,7 @@ async function checkSourceDir(options: ScanOptions): Promise<string> {
   return fs.realpath(options.sourceDir);
 }
 
-function checkIndexDocument(files: LocalFile[], totalFiles: number, options: ScanOptions): void {
+function checkIndexDocument(files: SourceFile[], totalFiles: number, options: ScanOptions): void {
   if (totalFiles === 0) {
     throw new GuardError(
       `source-dir '${options.sourceDir}' is empty. Did the build run? Deploying it would delete the whole site, so nothing was uploaded or deleted.`,
@@ -77,6 +87,31 @@ function checkIndexDocument(files: LocalFile[], totalFiles: number, options: Sca
   }
 }
 
+/** Control characters: S3 list responses (XML 1.0) cannot carry most of them, and URLs would need them escaped. */
+const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
+
+/** Guard: every name can become an S3 key that lists back unchanged. */
+function checkNames(files: SourceFile[], notUtf8: string[]): void {
+  const shown = (names: string[]): string =>
+    names
+      .slice(0, 5)
+      .map((name) => JSON.stringify(name))
+      .join(', ') + (names.length > 5 ? ', …' : '');
+  if (notUtf8.length > 0) {
+    throw new GuardError(
+      `source-dir holds ${notUtf8.length} name(s) that are not valid UTF-8 (bad bytes shown as \uFFFD): ${shown(notUtf8)}. ` +
+        'S3 keys are UTF-8: rename them, or remove them before this step. Nothing was uploaded or deleted.',
+    );
+  }
+  const controlled = files.filter((file) => CONTROL_CHARACTER.test(file.relPath)).map((file) => file.relPath);
+  if (controlled.length > 0) {
+    throw new GuardError(
+      `source-dir holds ${controlled.length} file name(s) with control characters (newline, tab, …): ${shown(controlled)}. ` +
+        "Rename them, or leave them out with 'exclude'. Nothing was uploaded or deleted.",
+    );
+  }
+}
+
 interface FoundFile {
   relPath: string;
   absPath: string;
@@ -86,14 +121,20 @@ interface FoundFile {
  * Every regular file under root. Links inside root are followed (an aliased folder is deployed under
  * both names); links leaving root, broken links and loops (a link to an ancestor) are skipped.
  */
-async function walk(root: string): Promise<FoundFile[]> {
+async function walk(root: string): Promise<{ found: FoundFile[]; notUtf8: string[] }> {
   const found: FoundFile[] = [];
+  const notUtf8: string[] = [];
   const pending: { dir: string; rel: string; ancestors: string[] }[] = [{ dir: root, rel: '', ancestors: [root] }];
   while (pending.length > 0) {
     const { dir, rel, ancestors } = pending.pop()!;
     for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
       const absPath = path.join(dir, entry.name);
       const relPath = rel + entry.name;
+      // Node decodes names as UTF-8, bad bytes becoming U+FFFD: such a path no longer names the file.
+      if (entry.name.includes('\uFFFD') && !(await exists(absPath))) {
+        notUtf8.push(relPath);
+        continue;
+      }
       const target = entry.isSymbolicLink()
         ? await resolveLink(root, absPath, relPath)
         : { absPath, isDir: entry.isDirectory(), isFile: entry.isFile() };
@@ -112,7 +153,14 @@ async function walk(root: string): Promise<FoundFile[]> {
       }
     }
   }
-  return found;
+  return { found, notUtf8 };
+}
+
+function exists(absPath: string): Promise<boolean> {
+  return fs.lstat(absPath).then(
+    () => true,
+    () => false,
+  );
 }
 
 interface Target {

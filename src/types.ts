@@ -83,7 +83,8 @@ export interface Credentials {
   expiration?: Date;
 }
 
-export type StageName = 'config' | 'credentials' | 'scan' | 'list' | 'plan' | 'apply' | 'invalidate' | 'delete' | 'checks' | 'report';
+export type StageName =
+  'config' | 'credentials' | 'scan' | 'hash' | 'list' | 'plan' | 'apply' | 'invalidate' | 'delete' | 'checks' | 'report';
 
 /** Everything that happened, for the outputs, the job summary and the PR comment. */
 export interface DeployResult {

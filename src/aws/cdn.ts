@@ -3,23 +3,22 @@
  * own, timeouts and the wording of errors live in invalidate.ts; SDK errors pass through untouched
  * (their `name` is CloudFront's error code) so that retry.ts can classify them.
  */
-import {
-  CreateInvalidationCommand,
-  GetDistributionCommand,
-  GetInvalidationCommand,
-  type CloudFrontClient,
-} from '@aws-sdk/client-cloudfront';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { loadCloudFront } from '../lazy';
 import type { Cdn } from '../ports';
 
-export function createCdn(client: CloudFrontClient): Cdn {
+/** `client` is called on the first request: a run that never touches CloudFront never loads its SDK. */
+export function createCdn(client: () => CloudFrontClient): Cdn {
   return {
     async getDomainName(distributionId) {
-      const out = await client.send(new GetDistributionCommand({ Id: distributionId }));
+      const { GetDistributionCommand } = loadCloudFront();
+      const out = await client().send(new GetDistributionCommand({ Id: distributionId }));
       return required(out.Distribution?.DomainName, 'GetDistribution', 'DomainName');
     },
 
     async createInvalidation(distributionId, paths, callerReference) {
-      const out = await client.send(
+      const { CreateInvalidationCommand } = loadCloudFront();
+      const out = await client().send(
         new CreateInvalidationCommand({
           DistributionId: distributionId,
           InvalidationBatch: { CallerReference: callerReference, Paths: { Quantity: paths.length, Items: paths } },
@@ -32,7 +31,8 @@ export function createCdn(client: CloudFrontClient): Cdn {
     },
 
     async getInvalidationStatus(distributionId, invalidationId) {
-      const out = await client.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: invalidationId }));
+      const { GetInvalidationCommand } = loadCloudFront();
+      const out = await client().send(new GetInvalidationCommand({ DistributionId: distributionId, Id: invalidationId }));
       return required(out.Invalidation?.Status, 'GetInvalidation', 'Status');
     },
   };

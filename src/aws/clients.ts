@@ -2,16 +2,18 @@
  * The one place AWS clients are made. Endpoints are never hard-coded, so the SDK honours
  * AWS_ENDPOINT_URL_S3 / _CLOUDFRONT / _STS (tests and S3-compatible storage rely on it).
  */
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client } from '@aws-sdk/client-s3';
 import { STSClient } from '@aws-sdk/client-sts';
+import { loadCloudFront } from '../lazy';
 import type { Credentials } from '../types';
 
 export const USER_AGENT = 's3-cloudfront-deploy-action';
 
 export interface AwsClients {
   s3: S3Client;
-  cloudfront: CloudFrontClient;
+  /** Made on first use, so a deploy without distribution-id never loads the CloudFront SDK. */
+  cloudfront: () => CloudFrontClient;
   /** Attempts that failed (throttled, 5xx, dropped connection, or a final error) across both clients. */
   failedAttempts: () => number;
 }
@@ -23,12 +25,16 @@ export function createAwsClients(region: string, credentials?: Credentials): Aws
   const common = { region, credentials, customUserAgent: USER_AGENT, ...RETRY };
   const counter = { failed: 0 };
   const s3 = new S3Client(common);
-  // CloudFront is a global service, signed for us-east-1 whatever the bucket's region.
-  const cloudfront = new CloudFrontClient({ ...common, region: 'us-east-1' });
   const counting = { step: 'finalizeRequest', priority: 'low', name: 'countFailedAttempts' } as const;
   s3.middlewareStack.add(countFailedAttempts(counter), counting);
-  cloudfront.middlewareStack.add(countFailedAttempts(counter), counting);
-  return { s3, cloudfront, failedAttempts: () => counter.failed };
+  let cloudfront: CloudFrontClient | undefined;
+  const makeCloudFront = (): CloudFrontClient => {
+    // CloudFront is a global service, signed for us-east-1 whatever the bucket's region.
+    const client = new (loadCloudFront().CloudFrontClient)({ ...common, region: 'us-east-1' });
+    client.middlewareStack.add(countFailedAttempts(counter), counting);
+    return client;
+  };
+  return { s3, cloudfront: () => (cloudfront ??= makeCloudFront()), failedAttempts: () => counter.failed };
 }
 
 /**

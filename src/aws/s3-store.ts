@@ -1,14 +1,16 @@
 /** ObjectStore over @aws-sdk/client-s3: paginated listing, streamed uploads with MD5 metadata, batch deletes. */
-import { DeleteObjectsCommand, HeadObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { MD5_METADATA_KEY } from '../names';
 import type { DeleteFailure, ObjectStore } from '../ports';
 import type { LocalFile, RemoteObject } from '../types';
 
 /**
- * Files up to PART_SIZE go in one PutObject (lib-storage buffers them, so the SDK can retry the
- * request); larger ones are streamed as a multipart upload, QUEUE_SIZE parts in flight.
+ * Files up to PART_SIZE go in one PutObject with the whole file in memory: a Buffer body lets the
+ * SDK retry the request and send its checksum in a header, and most sites are mostly small files.
+ * Larger ones are streamed as a multipart upload, QUEUE_SIZE parts in flight.
  */
 export const PART_SIZE = 8 * 1024 * 1024;
 const QUEUE_SIZE = 4;
@@ -32,19 +34,25 @@ export function createS3Store(client: S3Client, bucket: string): ObjectStore {
     },
 
     async put(file: LocalFile) {
+      const params = {
+        Bucket: bucket,
+        Key: file.key,
+        ContentType: file.contentType,
+        CacheControl: file.cacheControl,
+        Metadata: { [MD5_METADATA_KEY]: file.md5 },
+      };
+      if (file.size <= PART_SIZE) {
+        // Content-MD5 from the scan: S3 refuses the body if the file changed since it was hashed.
+        const body = await readFile(file.absPath);
+        await client.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: hexToBase64(file.md5) }));
+        return;
+      }
       const upload = new Upload({
         client,
         partSize: PART_SIZE,
         queueSize: QUEUE_SIZE,
         leavePartsOnError: false,
-        params: {
-          Bucket: bucket,
-          Key: file.key,
-          Body: createReadStream(file.absPath),
-          ContentType: file.contentType,
-          CacheControl: file.cacheControl,
-          Metadata: { [MD5_METADATA_KEY]: file.md5 },
-        },
+        params: { ...params, Body: createReadStream(file.absPath) },
       });
       await upload.done();
     },
@@ -60,6 +68,10 @@ export function createS3Store(client: S3Client, bucket: string): ObjectStore {
       }));
     },
   };
+}
+
+function hexToBase64(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64');
 }
 
 function unquote(etag: string | undefined): string {

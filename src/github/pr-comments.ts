@@ -3,10 +3,10 @@
  * GitHub Enterprise Server work unchanged). The marker is searched across every page of the PR's
  * issue comments, stopping at the first page that has it.
  */
-import { getOctokit } from '@actions/github';
 import type { Config } from '../config';
 import type { PrComments } from '../ports';
 import { USER_AGENT } from '../aws/clients';
+import { loadGitHub } from '../lazy';
 import { wantsPrComment } from '../report/pr-comment';
 
 /** The largest page GitHub serves: a PR with a long discussion takes the fewest requests. */
@@ -19,7 +19,7 @@ export function createPrComments(config: Config): PrComments | undefined {
   // @actions/github reads GITHUB_API_URL once, when the module loads; read it when the adapter is
   // made instead, so whoever sets the variable later (a test, a wrapper) is honoured too.
   const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com';
-  const octokit = getOctokit(config.githubToken, { userAgent: USER_AGENT, baseUrl });
+  const octokit = loadGitHub().getOctokit(config.githubToken, { userAgent: USER_AGENT, baseUrl });
   const { owner, repo } = repository;
 
   return {
