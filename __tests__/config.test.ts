@@ -160,6 +160,12 @@ describe('parseConfig: every bad input names itself and the fix', () => {
     ['include starting with /', { bucket: 'b-1', include: '/assets/**' }, 'include', /leading slash/],
     ['exclude with a broken bracket', { bucket: 'b-1', exclude: 'a[b' }, 'exclude', /not valid/],
     ['very long value', { bucket: 'b-1', include: 'a'.repeat(20000) }, 'include', /characters long/],
+    [
+      'source-dir with a name no file system allows',
+      { bucket: 'b-1', 'source-dir': `dist/${'x'.repeat(300)}` },
+      'source-dir',
+      /folder name of 300 bytes/,
+    ],
   ])('%s', (_name, inputs, input, message) => {
     const err = errorOf(inputs);
     expect(err.input).toBe(input);

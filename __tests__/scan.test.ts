@@ -88,4 +88,27 @@ describe('scanSource', () => {
     const dir = write({ 'app.js': 'a' });
     await expect(scanSource(options(dir))).rejects.toThrow(/index-document|index\.html/);
   });
+
+  test('an index document left out by include or exclude: the guard names the filter and the fix', async () => {
+    const dir = write({ 'index.html': 'i', 'app.js': 'a' });
+    await expect(scanSource(options(dir, { include: ['nothing/**'] }))).rejects.toThrow(
+      /^index-document 'index\.html' is in source-dir '.*', but 'include' \('nothing\/\*\*'\) does not match it; 0 of the 2 files are in scope\. .*add it to 'include'/,
+    );
+    await expect(scanSource(options(dir, { include: ['*.js'] }))).rejects.toThrow(
+      /'include' \('\*\.js'\) does not match it; 1 of the 2 files/,
+    );
+    await expect(scanSource(options(dir, { exclude: ['*.html'] }))).rejects.toThrow(
+      /'exclude' \('\*\.html'\) matches it; .*take it out of 'exclude'/,
+    );
+  });
+
+  test('a very deep source-dir is echoed cut in the middle, not whole', async () => {
+    const deep = path.join(root, ...Array.from({ length: 500 }, () => 'abcdef'), 'build');
+    const err = (await scanSource(options(deep)).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(GuardError);
+    expect(err.message).toMatch(new RegExp(`^source-dir '.{60}….{100}' \\(${deep.length} characters\\) does not exist\\.`));
+    expect(err.message).toContain(`${root.slice(0, 20)}`);
+    expect(err.message).toContain("abcdef/abcdef/build' (");
+    expect(err.message.length).toBeLessThan(400);
+  });
 });

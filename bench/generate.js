@@ -12,7 +12,7 @@ const TEXT = new Set(['html', 'js', 'css', 'svg', 'json', 'map']);
 
 const PRESETS = {
   // The default: 5,000 files, ~250 MB.
-  default: { files: 5000, big: 2, tail: 60 },
+  default: { files: 5000, big: 2, tail: 130 },
   // A quick run for development: the same shape, 500 files.
   small: { files: 500, big: 0, tail: 6 },
   // Scenario 4: many small files (memory and planning, not bandwidth).

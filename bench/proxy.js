@@ -25,10 +25,12 @@ function operationOf(method, url) {
 }
 
 function startCountingProxy(targetPort) {
-  const counts = { requests: {}, errors: {}, bytesSent: 0 };
+  // firstAt: when the first request arrived (hrtime), for the tools' time to first request.
+  const counts = { requests: {}, errors: {}, bytesSent: 0, firstAt: undefined };
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const server = http.createServer((req, res) => {
     const op = operationOf(req.method, req.url);
+    counts.firstAt ??= process.hrtime.bigint();
     counts.requests[op] = (counts.requests[op] ?? 0) + 1;
     req.on('data', (chunk) => (counts.bytesSent += chunk.length));
     const upstream = http.request(
@@ -54,6 +56,7 @@ function startCountingProxy(targetPort) {
           counts.requests = {};
           counts.errors = {};
           counts.bytesSent = 0;
+          counts.firstAt = undefined;
         },
         stop: () =>
           new Promise((done) => {

@@ -11,7 +11,9 @@
  *   2 redeploy of identical content after touching every mtime (what a CI checkout does)
  *   3 1 % of files changed, 1 % deleted, 1 % added
  *   4 50,000 small files: the no-op redeploy (memory), against a bucket seeded on s3rver's disk
- *     (uploading 50,000 objects through s3rver takes about an hour here; --upload-many does it)
+ *     (--upload-many uploads them through s3rver first instead)
+ *   5 one 1 GiB sparse file next to index.html: multipart upload, for peak memory (not aws's
+ *     business to beat here; the ceiling client reads whole files into memory, so it sits out)
  * Prints one table (median wall of the runs with min–max, requests by operation, bytes sent, peak
  * RSS, ratios to the ceiling and to aws) and writes the same as JSON. Asserts nothing.
  */
@@ -33,6 +35,7 @@ const SCENARIOS = {
   '4a': '50k files: full upload',
   '4s': '50k files: bucket seeded on disk',
   4: '50k files: no-op',
+  5: '1 GiB sparse file: upload',
 };
 
 function parseArgs(argv) {
@@ -118,7 +121,7 @@ function commandFor(tool, site, endpoint, concurrency) {
     return {
       cmd: process.execPath,
       args: [path.join(ROOT, 'dist/index.js')],
-      env: { ...env, ...files, ...inputs, GITHUB_WORKSPACE: site.work, GITHUB_EVENT_NAME: 'push' },
+      env: { ...env, ...files, ...inputs, GITHUB_WORKSPACE: site.work, GITHUB_EVENT_NAME: 'push', ...productNodeOptions() },
     };
   }
   if (tool === 'aws') {
@@ -137,6 +140,11 @@ function commandFor(tool, site, endpoint, concurrency) {
     };
   }
   return { cmd: process.execPath, args: [path.join(__dirname, 'ceiling.js'), site.dir, BUCKET, String(concurrency ?? 16)], env };
+}
+
+/** BENCH_NODE_OPTIONS (e.g. '--cpu-prof'), for profiling the product inside a bench run. */
+function productNodeOptions() {
+  return process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
 }
 
 /** Runs one command; samples its peak RSS (VmHWM) from /proc while it runs. */
@@ -160,7 +168,7 @@ function runTool(command) {
     child.on('close', (code) => {
       clearInterval(timer);
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-      resolve({ code, wallMs, peakMb: peakKb / 1024, output });
+      resolve({ code, started, wallMs, peakMb: peakKb / 1024, output });
     });
   });
 }
@@ -169,8 +177,10 @@ async function measure(tool, scenario, site, server, concurrency) {
   server.proxy.reset();
   const run = await runTool(commandFor(tool, site, server.proxy.endpoint, concurrency));
   if (run.code !== 0) throw new Error(`${tool} failed in scenario ${scenario} (exit ${run.code}):\n${run.output.slice(-3000)}`);
+  const { firstAt } = server.proxy.counts;
   return {
     wallMs: run.wallMs,
+    firstRequestMs: firstAt === undefined ? undefined : Number(firstAt - run.started) / 1e6,
     peakMb: run.peakMb,
     requests: { ...server.proxy.counts.requests },
     bytesSent: server.proxy.counts.bytesSent,
@@ -217,6 +227,23 @@ async function passFour(tool, many, work, uploadMany) {
   }
 }
 
+/** Scenario 5: a fresh server, a site of index.html and a 1 GiB file that is all hole. */
+async function passFive(tool, work) {
+  const site = { work, dir: path.join(work, 'sparse') };
+  fs.rmSync(site.dir, { recursive: true, force: true });
+  fs.mkdirSync(site.dir, { recursive: true });
+  fs.writeFileSync(path.join(site.dir, 'index.html'), '<!doctype html><a href="big.bin">big</a>');
+  fs.writeFileSync(path.join(site.dir, 'big.bin'), '');
+  fs.truncateSync(path.join(site.dir, 'big.bin'), 1024 ** 3);
+  const server = await startServer(work);
+  try {
+    return await measure(tool, '5', site, server);
+  } finally {
+    await server.stop();
+    fs.rmSync(site.dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Writes the objects straight into s3rver's store (its FilesystemStore layout: the body, its MD5
  * and the metadata a PutObject would have left), as if every file had been uploaded.
@@ -248,6 +275,7 @@ function aggregate(runs) {
     wallMs: median(walls),
     minMs: Math.min(...walls),
     maxMs: Math.max(...walls),
+    firstRequestMs: median(runs.map((r) => r.firstRequestMs ?? 0)),
     requests: last.requests,
     bytesSent: last.bytesSent,
     peakMb: Math.max(...runs.map((r) => r.peakMb)),
@@ -273,11 +301,12 @@ function formatRequests(requests, errors = {}) {
 }
 
 function printTable(rows) {
-  const header = ['scenario', 'tool', 'wall s (min–max)', 'requests', 'MB sent', 'peak RSS MB', '×ceiling', '×aws'];
+  const header = ['scenario', 'tool', 'wall s (min–max)', '1st req s', 'requests', 'MB sent', 'peak RSS MB', '×ceiling', '×aws'];
   const lines = rows.map((r) => [
     `${r.scenario} ${SCENARIOS[r.scenario]}`,
     r.tool + (r.concurrency ? ` c=${r.concurrency}` : ''),
     `${(r.wallMs / 1000).toFixed(2)} (${(r.minMs / 1000).toFixed(2)}–${(r.maxMs / 1000).toFixed(2)})`,
+    r.firstRequestMs ? (r.firstRequestMs / 1000).toFixed(2) : '',
     formatRequests(r.requests, r.errors),
     (r.bytesSent / 1e6).toFixed(1),
     r.peakMb.toFixed(0),
@@ -336,6 +365,12 @@ async function main() {
         process.stdout.write(`  ${tool}: scenario 4\n`);
         const result = await passFour(tool, many, work, args.uploadMany);
         for (const [scenario, measured] of Object.entries(result)) rows.push({ scenario, tool, ...aggregate([measured]) });
+      }
+    }
+    if (args.scenarios.includes('5')) {
+      for (const tool of args.tools.filter((t) => t !== 'ceiling')) {
+        process.stdout.write(`  ${tool}: scenario 5\n`);
+        rows.push({ scenario: '5', tool, ...aggregate([await passFive(tool, work)]) });
       }
     }
   } finally {

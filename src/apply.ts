@@ -3,7 +3,7 @@
  * phase finished before the next starts; deletions come separately, after everything else.
  */
 import * as core from '@actions/core';
-import pLimit from 'p-limit';
+import pMap from 'p-map';
 import { DeployError, errorMessage } from './errors';
 import type { ObjectStore } from './ports';
 import { describeError } from './retry';
@@ -43,23 +43,22 @@ export async function uploadAll(store: ObjectStore, uploads: PlannedUpload[], co
 
 /** Uploads one phase; after the first failure no new upload starts. Returns the failed keys. */
 async function uploadPhase(store: ObjectStore, batch: PlannedUpload[], concurrency: number, stats: UploadStats): Promise<string[]> {
-  const limit = pLimit(concurrency);
   const failed: string[] = [];
-  await Promise.all(
-    batch.map(({ file, reason }) =>
-      limit(async () => {
-        if (failed.length > 0) return;
-        try {
-          await store.put(file);
-          stats.uploaded++;
-          stats.bytesUploaded += file.size;
-          core.debug(`uploaded ${file.key} (${reason}, ${file.size} bytes)`);
-        } catch (err) {
-          failed.push(file.key);
-          core.error(`Upload of '${file.key}' failed: ${describeError(err)}`);
-        }
-      }),
-    ),
+  await pMap(
+    batch,
+    async ({ file, reason }) => {
+      if (failed.length > 0) return;
+      try {
+        await store.put(file);
+        stats.uploaded++;
+        stats.bytesUploaded += file.size;
+        core.debug(`uploaded ${file.key} (${reason}, ${file.size} bytes)`);
+      } catch (err) {
+        failed.push(file.key);
+        core.error(`Upload of '${file.key}' failed: ${describeError(err)}`);
+      }
+    },
+    { concurrency },
   );
   return failed;
 }
@@ -67,22 +66,21 @@ async function uploadPhase(store: ObjectStore, batch: PlannedUpload[], concurren
 export async function deleteAll(store: ObjectStore, keys: string[]): Promise<number> {
   const batches: string[][] = [];
   for (let i = 0; i < keys.length; i += DELETE_BATCH) batches.push(keys.slice(i, i + DELETE_BATCH));
-  const limit = pLimit(DELETE_CONCURRENCY);
   const failed: string[] = [];
-  await Promise.all(
-    batches.map((batch) =>
-      limit(async () => {
-        try {
-          for (const failure of await store.deleteBatch(batch)) {
-            failed.push(failure.key);
-            core.error(`Delete of '${failure.key}' failed: ${failure.code}: ${failure.message}`);
-          }
-        } catch (err) {
-          failed.push(...batch);
-          core.error(`A DeleteObjects request for ${batch.length} keys failed: ${errorMessage(err)}`);
+  await pMap(
+    batches,
+    async (batch) => {
+      try {
+        for (const failure of await store.deleteBatch(batch)) {
+          failed.push(failure.key);
+          core.error(`Delete of '${failure.key}' failed: ${failure.code}: ${failure.message}`);
         }
-      }),
-    ),
+      } catch (err) {
+        failed.push(...batch);
+        core.error(`A DeleteObjects request for ${batch.length} keys failed: ${errorMessage(err)}`);
+      }
+    },
+    { concurrency: DELETE_CONCURRENCY },
   );
   if (failed.length > 0) {
     throw new DeployError(

@@ -374,7 +374,18 @@ function parseIndexDocument(value: string): string {
   return value;
 }
 
+/** The longest file or folder name file systems allow (NAME_MAX). */
+const MAX_NAME_BYTES = 255;
+
 function parseSourceDir(value: string, env: Env): string {
+  const longName = value.split('/').find((name) => utf8Bytes(name) > MAX_NAME_BYTES);
+  if (longName !== undefined) {
+    throw new ConfigError(
+      Inputs.SourceDir,
+      `${shown(value)} has a folder name of ${utf8Bytes(longName)} bytes, longer than any file system allows (${MAX_NAME_BYTES})`,
+      "Set it to the build output folder, relative to the workspace, e.g. 'build' or 'dist'.",
+    );
+  }
   const sourceDir = path.resolve(env.GITHUB_WORKSPACE ?? process.cwd(), value);
   if (utf8Bytes(sourceDir) > 4096) {
     throw new ConfigError(

@@ -6,7 +6,8 @@
  *
  * Every secret is passed to `setSecret` the moment it exists, before anything could print it.
  */
-import { AssumeRoleWithWebIdentityCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { loadSts } from './lazy';
 import type { Config } from './config';
 import { Inputs } from './names';
 import type { Sleep } from './ports';
@@ -44,6 +45,7 @@ export async function resolveCredentials(config: Config, deps: CredentialDeps): 
   // core.getIDToken masks it too, but a fake or a future implementation may not: mask it here.
   deps.setSecret(token);
 
+  const { AssumeRoleWithWebIdentityCommand } = loadSts();
   const response = await withRetry(
     () =>
       deps.sts().send(

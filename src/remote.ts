@@ -1,6 +1,6 @@
 /** The remote side: list what is under the prefix, keep what the filters cover, resolve unclear ETags. */
 import * as core from '@actions/core';
-import pLimit from 'p-limit';
+import pMap from 'p-map';
 import type { Config } from './config';
 import { keysNeedingStoredMd5 } from './plan';
 import type { ObjectStore } from './ports';
@@ -49,10 +49,7 @@ async function resolveStoredMd5s(
   const keys = new Set(keysNeedingStoredMd5(local, remote));
   if (keys.size === 0) return remote;
   core.info(`Reading the stored MD5 of ${keys.size} objects whose ETag is not an MD5 (multipart or KMS-encrypted).`);
-  const limit = pLimit(concurrency);
-  return Promise.all(
-    remote.map((object) =>
-      keys.has(object.key) ? limit(async () => ({ ...object, storedMd5: await store.readStoredMd5(object.key) })) : object,
-    ),
-  );
+  return pMap(remote, async (object) => (keys.has(object.key) ? { ...object, storedMd5: await store.readStoredMd5(object.key) } : object), {
+    concurrency,
+  });
 }

@@ -38,8 +38,15 @@ export function makeCacheControl(rules: CacheRule[]): (relPath: string) => strin
 /** Content-Type from the file name; text types get `charset=utf-8`. */
 export function contentTypeFor(relPath: string): string {
   const type = mime.lookup(relPath) || 'application/octet-stream';
-  return mime.charset(type) ? `${type}; charset=utf-8` : type;
+  let full = fullContentTypes.get(type);
+  if (full === undefined) {
+    full = mime.charset(type) ? `${type}; charset=utf-8` : type;
+    fullContentTypes.set(type, full); // one string per type, not one per file
+  }
+  return full;
 }
+
+const fullContentTypes = new Map<string, string>();
 
 export function isHtml(contentType: string): boolean {
   return contentType.startsWith('text/html');

@@ -4,11 +4,11 @@
  */
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import pLimit from 'p-limit';
-import type { Config } from './config';
-import { GuardError } from './errors';
+import pMap from 'p-map';
+import { shown, type Config } from './config';
+import { errorMessage, GuardError } from './errors';
 import { contentTypeFor, fileKind, makeCacheControl, makeScopeFilter } from './rules';
 import type { LocalFile } from './types';
 
@@ -47,14 +47,46 @@ export async function findSourceFiles(options: ScanOptions): Promise<SourceFile[
       };
     });
   checkNames(files, notUtf8);
-  checkIndexDocument(files, paths.length, options);
+  checkIndexDocument(files, paths, options);
   return files;
 }
 
-/** Reads every file once, streaming, for its MD5 and size. */
+/**
+ * Reads every file once, streaming, for its MD5 and size. p-map takes files as lanes free up, so
+ * 50,000 files cost 50,000 results, not 50,000 queued promises (p-limit's way; about 1.5 KB each).
+ */
 export function hashSourceFiles(files: SourceFile[]): Promise<LocalFile[]> {
-  const limit = pLimit(HASH_CONCURRENCY);
-  return Promise.all(files.map((file) => limit(async (): Promise<LocalFile> => ({ ...file, ...(await hashFile(file.absPath)) }))));
+  return pMap(
+    files,
+    async (file): Promise<LocalFile> => {
+      const hashed = await hashFile(file.absPath).catch((err: unknown) => {
+        throw unreadable(`${JSON.stringify(file.relPath)} in source-dir`, err);
+      });
+      // In place: one object per file, however many files (the SourceFile is not used again).
+      return Object.assign(file, hashed);
+    },
+    { concurrency: HASH_CONCURRENCY },
+  );
+}
+
+/** A file or folder of source-dir that cannot be read: a guard failure naming it, with the fix. */
+function unreadable(what: string, err: unknown): GuardError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const denied = code === 'EACCES' || code === 'EPERM';
+  const fix = denied
+    ? "Make it readable by the user this step runs as (files a build wrote in a container often belong to root), or leave it out with 'exclude'."
+    : 'Make sure nothing changes source-dir while this step runs.';
+  return new GuardError(`Cannot read ${what}: ${denied ? 'permission denied' : errorMessage(err)}. ${fix} Nothing was written or deleted.`);
+}
+
+/** How much of a path messages show: whole up to this length, else its start and end. */
+const SHOWN_PATH_MAX = 200;
+
+/** A path as messages echo it: a deep one is cut in the middle, where its least telling part is. */
+function shownPath(p: string): string {
+  const chars = Array.from(p);
+  if (chars.length <= SHOWN_PATH_MAX) return `'${p}'`;
+  return `'${chars.slice(0, 60).join('')}…${chars.slice(-100).join('')}' (${chars.length} characters)`;
 }
 
 /** Guard: source-dir exists and is a directory. Returns its real path. */
@@ -62,29 +94,41 @@ async function checkSourceDir(options: ScanOptions): Promise<string> {
   const stat = await fs.stat(options.sourceDir).catch(() => undefined);
   if (!stat) {
     throw new GuardError(
-      `source-dir '${options.sourceDir}' does not exist. Build the site before this step, or set 'source-dir' to the build output folder. Nothing was uploaded or deleted.`,
+      `source-dir ${shownPath(options.sourceDir)} does not exist. Build the site before this step, or set 'source-dir' to the build output folder. Nothing was uploaded or deleted.`,
     );
   }
   if (!stat.isDirectory()) {
     throw new GuardError(
-      `source-dir '${options.sourceDir}' is not a directory. Set 'source-dir' to the build output folder. Nothing was uploaded or deleted.`,
+      `source-dir ${shownPath(options.sourceDir)} is not a directory. Set 'source-dir' to the build output folder. Nothing was uploaded or deleted.`,
     );
   }
   return fs.realpath(options.sourceDir);
 }
 
-function checkIndexDocument(files: SourceFile[], totalFiles: number, options: ScanOptions): void {
-  if (totalFiles === 0) {
+function checkIndexDocument(files: SourceFile[], found: FoundFile[], options: ScanOptions): void {
+  const sourceDir = shownPath(options.sourceDir);
+  if (found.length === 0) {
     throw new GuardError(
-      `source-dir '${options.sourceDir}' is empty. Did the build run? Deploying it would delete the whole site, so nothing was uploaded or deleted.`,
+      `source-dir ${sourceDir} is empty. Did the build run? Deploying it would delete the whole site, so nothing was uploaded or deleted.`,
     );
   }
-  if (!files.some((file) => file.kind === 'index')) {
+  if (files.some((file) => file.kind === 'index')) return;
+  const index = shown(options.indexDocument);
+  if (!found.some((file) => file.relPath === options.indexDocument)) {
     throw new GuardError(
-      `index-document '${options.indexDocument}' is not in source-dir '${options.sourceDir}' (or is filtered out by include/exclude). ` +
+      `index-document ${index} is not in source-dir ${sourceDir}. ` +
         `This guards against deploying the wrong folder: check 'source-dir' and 'index-document'. Nothing was uploaded or deleted.`,
     );
   }
+  // It is there, but out of scope: say which filter did it, and how much of the site is left.
+  const byInclude = !makeScopeFilter(options.include, [])(options.indexDocument);
+  const globs = (list: string[]): string => list.slice(0, 3).map(shown).join(', ') + (list.length > 3 ? ', …' : '');
+  const filter = byInclude ? `'include' (${globs(options.include)}) does not match it` : `'exclude' (${globs(options.exclude)}) matches it`;
+  throw new GuardError(
+    `index-document ${index} is in source-dir ${sourceDir}, but ${filter}; ${files.length} of the ${found.length} files are in scope. ` +
+      `The index document is deployed with the site, last: ${byInclude ? "add it to 'include'" : "take it out of 'exclude'"}, or check the globs for a typo. ` +
+      'Nothing was uploaded or deleted.',
+  );
 }
 
 /** Control characters: S3 list responses (XML 1.0) cannot carry most of them, and URLs would need them escaped. */
@@ -127,7 +171,10 @@ async function walk(root: string): Promise<{ found: FoundFile[]; notUtf8: string
   const pending: { dir: string; rel: string; ancestors: string[] }[] = [{ dir: root, rel: '', ancestors: [root] }];
   while (pending.length > 0) {
     const { dir, rel, ancestors } = pending.pop()!;
-    for (const entry of await fs.readdir(dir, { withFileTypes: true })) {
+    const entries = await fs.readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+      throw unreadable(rel === '' ? `source-dir ${shownPath(root)}` : `the folder ${JSON.stringify(rel.slice(0, -1))} in source-dir`, err);
+    });
+    for (const entry of entries) {
       const absPath = path.join(dir, entry.name);
       const relPath = rel + entry.name;
       // Node decodes names as UTF-8, bad bytes becoming U+FFFD: such a path no longer names the file.
@@ -170,9 +217,9 @@ interface Target {
 }
 
 async function resolveLink(root: string, absPath: string, relPath: string): Promise<Target | undefined> {
-  const real = await fs.realpath(absPath).catch(() => undefined);
-  if (!real) {
-    core.warning(`Skipping '${relPath}': a broken symbolic link.`);
+  const real = await fs.realpath(absPath).catch((err: NodeJS.ErrnoException) => err);
+  if (typeof real !== 'string') {
+    core.warning(`Skipping '${relPath}': ${real.code === 'ELOOP' ? 'a symbolic link loop' : 'a broken symbolic link'}.`);
     return undefined;
   }
   if (real !== root && !real.startsWith(root + path.sep)) {
@@ -183,17 +230,25 @@ async function resolveLink(root: string, absPath: string, relPath: string): Prom
   return { absPath: real, isDir: stat.isDirectory(), isFile: stat.isFile() };
 }
 
-export function hashFile(absPath: string): Promise<{ md5: string; size: number }> {
-  return new Promise((resolve, reject) => {
+/** Read buffers, one per hashing lane and reused: no allocation per read, however many files. */
+const READ_BUFFER_BYTES = 256 * 1024;
+const freeReadBuffers: Buffer[] = [];
+
+/** MD5 and size of a file, read in chunks (never whole into memory). */
+export async function hashFile(absPath: string): Promise<{ md5: string; size: number }> {
+  const handle = await fs.open(absPath, 'r');
+  const buffer = freeReadBuffers.pop() ?? Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
+  try {
     const hash = createHash('md5');
     let size = 0;
-    createReadStream(absPath)
-      .on('data', (chunk) => {
-        const bytes = chunk as Buffer; // no encoding set: always a Buffer
-        size += bytes.length;
-        hash.update(bytes);
-      })
-      .on('error', reject)
-      .on('end', () => resolve({ md5: hash.digest('hex'), size }));
-  });
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return { md5: hash.digest('hex'), size };
+      hash.update(buffer.subarray(0, bytesRead));
+      size += bytesRead;
+    }
+  } finally {
+    freeReadBuffers.push(buffer);
+    await handle.close();
+  }
 }

@@ -211,6 +211,23 @@ test('large files go multipart with their MD5 in metadata, and are not re-upload
   expect(run.outputs.uploaded).toBe('0');
 });
 
+test('at most two multipart uploads are open at once, whatever the concurrency (memory stays bounded)', async () => {
+  const files: Record<string, Buffer> = {};
+  for (let n = 0; n < 4; n++) files[`video/clip-${n}.bin`] = Buffer.alloc(9 * 1024 * 1024, n + 1);
+  await makeSite(path.join(bed.workspace, 'build'), files);
+  expect((await deploy({ concurrency: '16' })).code).toBe(0);
+  // Requests are recorded in arrival order: a Create opens an upload, its Complete closes it.
+  let open = 0;
+  let mostOpen = 0;
+  for (const { operation } of bed.s3.requests) {
+    if (operation === 'CreateMultipartUpload') mostOpen = Math.max(mostOpen, ++open);
+    if (operation === 'CompleteMultipartUpload') open--;
+  }
+  expect(bed.s3.count('CompleteMultipartUpload')).toBe(4);
+  expect(mostOpen).toBe(2);
+  await expectBucketEqualsSite({ ...SITE, ...files });
+});
+
 test('DeleteObjects per-key errors fail the job, name every key, and a rerun converges', async () => {
   await bed.s3.putObject(BUCKET, 'stale-a.js', 'a');
   await bed.s3.putObject(BUCKET, 'stale b.js', 'b');

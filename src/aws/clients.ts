@@ -4,8 +4,8 @@
  */
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client } from '@aws-sdk/client-s3';
-import { STSClient } from '@aws-sdk/client-sts';
-import { loadCloudFront } from '../lazy';
+import type { STSClient } from '@aws-sdk/client-sts';
+import { loadCloudFront, loadSts } from '../lazy';
 import type { Credentials } from '../types';
 
 export const USER_AGENT = 's3-cloudfront-deploy-action';
@@ -56,5 +56,6 @@ function countFailedAttempts(counter: { failed: number }) {
 
 export function createStsClient(region: string): STSClient {
   // AssumeRoleWithWebIdentity is an unsigned call: it needs no credentials of its own.
+  const { STSClient } = loadSts();
   return new STSClient({ region, customUserAgent: USER_AGENT, ...RETRY });
 }
