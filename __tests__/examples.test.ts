@@ -1,8 +1,9 @@
 /**
  * The examples are documentation that must stay true: the CloudFormation template has to build the
- * pipeline the post-deploy checks expect, its deploy role has to grant exactly the AWS calls src/ makes
- * (so a new SDK call fails here until the policies are updated), and the workflows may only use
- * inputs that action.yml declares, with values the action accepts.
+ * pipeline the post-deploy checks expect, its two roles (production deploy, pull-request previews) have
+ * to grant exactly the AWS calls src/ makes (so a new SDK call fails here until the policies are
+ * updated), the preview role may reach nothing outside pr-* and each role trusts only its own OIDC
+ * subject, and the workflows may only use inputs that action.yml declares, with values the action accepts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -234,8 +235,10 @@ describe('CloudFormation template: references and order', () => {
     expect(dependsOnTransitively('Distribution', 'OriginAccessControl')).toBe(true);
     expect(dependsOnTransitively('Distribution', 'PreviewRouterFunction')).toBe(true);
     expect(dependsOnTransitively('SiteBucketPolicy', 'Distribution')).toBe(true);
-    expect(dependsOnTransitively('DeployRole', 'Distribution')).toBe(true);
-    expect(dependsOnTransitively('DeployRole', 'GitHubOidcProvider')).toBe(true);
+    for (const role of ROLES) {
+      expect(dependsOnTransitively(role, 'Distribution')).toBe(true);
+      expect(dependsOnTransitively(role, 'GitHubOidcProvider')).toBe(true);
+    }
   });
 });
 
@@ -342,57 +345,100 @@ describe('CloudFormation template: the pipeline the checks expect', () => {
     });
     expect(template.Conditions.ShouldCreateOidcProvider).toEqual({ 'Fn::Equals': [{ Ref: 'CreateOidcProvider' }, 'true'] });
   });
+});
 
-  test('the deploy role trusts GitHub OIDC tokens for sts.amazonaws.com from the branch and pull requests of one repository', () => {
+// ---------------------------------------------------------------------------------------------
+// Two roles: production deploys (pushes to the branch) and pull-request previews (pr-* only)
+// ---------------------------------------------------------------------------------------------
+
+const ROLES = ['DeployRole', 'PreviewRole'] as const;
+type RoleName = (typeof ROLES)[number];
+
+const OIDC_PROVIDER_ARN = { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com' };
+const DISTRIBUTION_ARN = { 'Fn::Sub': 'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}' };
+const SUB = 'token.actions.githubusercontent.com:sub';
+const AUD = 'token.actions.githubusercontent.com:aud';
+
+/** The one OIDC subject each role may be assumed with. */
+const SUBJECT_OF_ROLE: Record<RoleName, unknown> = {
+  DeployRole: { 'Fn::Sub': 'repo:${GitHubOrg}/${GitHubRepo}:ref:refs/heads/${Branch}' },
+  PreviewRole: { 'Fn::Sub': 'repo:${GitHubOrg}/${GitHubRepo}:pull_request' },
+};
+
+function trustStatements(role: RoleName): Statement[] {
+  return (resource(role).Properties.AssumeRolePolicyDocument as PolicyDocument).Statement;
+}
+
+/** Every value a trust policy compares the `sub` claim with, under any condition operator. */
+function subjectConditions(statements: Statement[]): Array<[string, unknown]> {
+  return statements.flatMap((s) =>
+    Object.entries(s.Condition ?? {}).flatMap(([operator, keys]) => (SUB in keys ? [[operator, keys[SUB]] as [string, unknown]] : [])),
+  );
+}
+
+describe('CloudFormation template: a production role and a preview role', () => {
+  test.each(ROLES)('%s trusts GitHub OIDC tokens for sts.amazonaws.com, one hour at most, no managed policies', (role) => {
+    expect(resource(role).Properties.MaxSessionDuration).toBe(3600);
+    expect(resource(role).Properties).not.toHaveProperty('ManagedPolicyArns');
+    const trust = trustStatements(role);
+    expect(trust).toHaveLength(1);
+    expect(trust[0]).toMatchObject({
+      Effect: 'Allow',
+      Principal: { Federated: { 'Fn::If': ['ShouldCreateOidcProvider', { Ref: 'GitHubOidcProvider' }, OIDC_PROVIDER_ARN] } },
+      Action: 'sts:AssumeRoleWithWebIdentity',
+      Condition: { StringEquals: { [AUD]: 'sts.amazonaws.com' } },
+    });
+  });
+
+  test('DeployRole trusts pushes to the branch (main) only, compared exactly', () => {
     expect(template.Parameters.Branch).toMatchObject({ Default: 'main' });
-    const role = resource('DeployRole');
-    expect(role.Properties.MaxSessionDuration).toBe(3600);
-    const trust = (role.Properties.AssumeRolePolicyDocument as PolicyDocument).Statement;
-    expect(trust).toEqual([
-      {
-        Effect: 'Allow',
-        Principal: {
-          Federated: {
-            'Fn::If': [
-              'ShouldCreateOidcProvider',
-              { Ref: 'GitHubOidcProvider' },
-              { 'Fn::Sub': 'arn:${AWS::Partition}:iam::${AWS::AccountId}:oidc-provider/token.actions.githubusercontent.com' },
-            ],
-          },
-        },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: {
-          StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
-          StringLike: {
-            'token.actions.githubusercontent.com:sub': [
-              { 'Fn::Sub': 'repo:${GitHubOrg}/${GitHubRepo}:ref:refs/heads/${Branch}' },
-              { 'Fn::Sub': 'repo:${GitHubOrg}/${GitHubRepo}:pull_request' },
-            ],
-          },
-        },
-      },
-    ]);
+    expect(subjectConditions(trustStatements('DeployRole'))).toEqual([['StringEquals', SUBJECT_OF_ROLE.DeployRole]]);
   });
 
-  test('the role scopes each grant to the bucket, its objects, or the distribution', () => {
-    const statements = roleStatements();
-    const resourceFor = (action: string) => statements.find((s) => actionsOf(s).includes(action))?.Resource;
-    const distributionArn = { 'Fn::Sub': 'arn:${AWS::Partition}:cloudfront::${AWS::AccountId}:distribution/${Distribution}' };
-    expect(resourceFor('s3:ListBucket')).toEqual({ 'Fn::GetAtt': ['SiteBucket', 'Arn'] });
+  test('PreviewRole trusts pull requests only, compared exactly', () => {
+    expect(subjectConditions(trustStatements('PreviewRole'))).toEqual([['StringEquals', SUBJECT_OF_ROLE.PreviewRole]]);
+  });
+
+  test('each role accepts exactly its own OIDC subject (evaluated with the sample stack parameters)', () => {
+    expect(acceptedSubjects(resolve(trustStatements('DeployRole')) as Statement[])).toEqual(['repo:OWNER/REPO:ref:refs/heads/main']);
+    expect(acceptedSubjects(resolve(trustStatements('PreviewRole')) as Statement[])).toEqual(['repo:OWNER/REPO:pull_request']);
+  });
+
+  test('DeployRole scopes each grant to the bucket, all its objects, or the distribution', () => {
+    const statements = roleStatements('DeployRole');
+    const grantsOf = (action: string) => statements.filter((s) => actionsOf(s).includes(action));
+    expect(grantsOf('s3:ListBucket')).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': ['SiteBucket', 'Arn'] } })]);
     for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'])
-      expect(resourceFor(action)).toEqual({ 'Fn::Sub': '${SiteBucket.Arn}/*' });
-    for (const action of ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:GetDistribution']) {
-      expect(resourceFor(action)).toEqual(distributionArn);
-    }
-    expect(resource('DeployRole').Properties).not.toHaveProperty('ManagedPolicyArns');
+      expect(grantsOf(action)).toEqual([expect.objectContaining({ Resource: { 'Fn::Sub': '${SiteBucket.Arn}/*' } })]);
+    for (const action of ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:GetDistribution'])
+      expect(grantsOf(action)).toEqual([expect.objectContaining({ Resource: DISTRIBUTION_ARN })]);
   });
 
-  test('the outputs are what the workflows need', () => {
+  test('PreviewRole: objects under pr-* only, listing only with a pr-* prefix, the same distribution', () => {
+    const statements = roleStatements('PreviewRole');
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+    const grantsOf = (action: string) => statements.filter((s) => actionsOf(s).includes(action));
+    expect(grantsOf('s3:ListBucket')).toEqual([
+      expect.objectContaining({
+        Resource: { 'Fn::GetAtt': ['SiteBucket', 'Arn'] },
+        Condition: { StringLike: { 's3:prefix': 'pr-*' } },
+      }),
+    ]);
+    for (const action of ['s3:GetObject', 's3:PutObject', 's3:DeleteObject']) {
+      expect(grantsOf(action)).toEqual([expect.objectContaining({ Resource: { 'Fn::Sub': '${SiteBucket.Arn}/pr-*' } })]);
+    }
+    for (const action of ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:GetDistribution'])
+      expect(grantsOf(action)).toEqual([expect.objectContaining({ Resource: DISTRIBUTION_ARN })]);
+  });
+
+  test('the outputs are what the workflows need: one ARN per role', () => {
     expect(Object.keys(template.Outputs)).toEqual(
-      expect.arrayContaining(['BucketName', 'DistributionId', 'DistributionDomainName', 'RoleArn']),
+      expect.arrayContaining(['BucketName', 'DistributionId', 'DistributionDomainName', 'DeployRoleArn', 'PreviewRoleArn']),
     );
+    expect(template.Outputs).not.toHaveProperty('RoleArn');
     expect(template.Outputs.DistributionDomainName!.Value).toEqual({ 'Fn::Sub': 'https://${Distribution.DomainName}' });
-    expect(template.Outputs.RoleArn!.Value).toEqual({ 'Fn::GetAtt': ['DeployRole', 'Arn'] });
+    expect(template.Outputs.DeployRoleArn!.Value).toEqual({ 'Fn::GetAtt': ['DeployRole', 'Arn'] });
+    expect(template.Outputs.PreviewRoleArn!.Value).toEqual({ 'Fn::GetAtt': ['PreviewRole', 'Arn'] });
   });
 });
 
@@ -404,16 +450,18 @@ describe('CloudFormation template: the pipeline the checks expect', () => {
  * Each AWS call src/ makes, and the IAM action that authorises it. `trust` marks a call authorised
  * by the role's trust policy instead of its permissions. A call missing here fails the test below.
  */
-const IAM_ACTION_OF_CALL: Record<string, string> = {
-  ListObjectsV2: 's3:ListBucket',
-  HeadObject: 's3:GetObject', // IAM has no s3:HeadObject
-  PutObject: 's3:PutObject',
-  Upload: 's3:PutObject', // lib-storage: PutObject, or CreateMultipartUpload/UploadPart/Complete/Abort, all s3:PutObject
-  DeleteObjects: 's3:DeleteObject', // authorised per key
-  CreateInvalidation: 'cloudfront:CreateInvalidation',
-  GetInvalidation: 'cloudfront:GetInvalidation',
-  GetDistribution: 'cloudfront:GetDistribution',
-  AssumeRoleWithWebIdentity: 'trust',
+const IAM_ACTIONS_OF_CALL: Record<string, string[]> = {
+  ListObjectsV2: ['s3:ListBucket'],
+  HeadObject: ['s3:GetObject'], // IAM has no s3:HeadObject
+  PutObject: ['s3:PutObject'],
+  // lib-storage: Create/UploadPart/CompleteMultipartUpload are s3:PutObject; the AbortMultipartUpload
+  // it sends when a part fails (leavePartsOnError: false) is an IAM action of its own.
+  Upload: ['s3:PutObject', 's3:AbortMultipartUpload'],
+  DeleteObjects: ['s3:DeleteObject'], // authorised per key
+  CreateInvalidation: ['cloudfront:CreateInvalidation'],
+  GetInvalidation: ['cloudfront:GetInvalidation'],
+  GetDistribution: ['cloudfront:GetDistribution'],
+  AssumeRoleWithWebIdentity: ['trust'],
 };
 
 function sourceFiles(dir: string): string[] {
@@ -437,7 +485,7 @@ function awsCallsInSource(): string[] {
 
 function requiredIamActions(): string[] {
   const actions = awsCallsInSource()
-    .map((call) => IAM_ACTION_OF_CALL[call])
+    .flatMap((call) => IAM_ACTIONS_OF_CALL[call] ?? [])
     .filter((action): action is string => action !== undefined && action !== 'trust');
   return [...new Set(actions)].sort();
 }
@@ -447,22 +495,180 @@ function grantedActions(statements: Statement[]): string[] {
   return [...new Set(actions)].sort();
 }
 
-function roleStatements(): Statement[] {
-  const policies = resource('DeployRole').Properties.Policies as Array<{ PolicyDocument: PolicyDocument }>;
+function roleStatements(role: RoleName): Statement[] {
+  const policies = resource(role).Properties.Policies as Array<{ PolicyDocument: PolicyDocument }>;
   return policies.flatMap((p) => p.PolicyDocument.Statement);
 }
 
-/** The first ```json block after the heading. */
-function readmeJsonAfter(heading: string): unknown {
-  const readme = read('README.md');
-  const start = readme.indexOf(`\n${heading}\n`);
+/** The ```json blocks of a README section: from its heading to the next heading of the same or a higher level. */
+function readmeJsonBlocks(heading: string): unknown[] {
+  const lines = read('README.md').split('\n');
+  const start = lines.findIndex((line) => line.startsWith(heading));
   if (start === -1) throw new Error(`README.md has no heading '${heading}'`);
-  const block = /```json\n([\s\S]*?)```/.exec(readme.slice(start));
-  if (!block) throw new Error(`README.md has no json block after '${heading}'`);
-  return JSON.parse(block[1]!);
+  const level = /^#+/.exec(heading)![0].length;
+  const after = lines.slice(start + 1);
+  const end = after.findIndex((line) => /^#+ /.test(line) && /^#+/.exec(line)![0].length <= level);
+  const section = (end === -1 ? after : after.slice(0, end)).join('\n');
+  return [...section.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => JSON.parse(m[1]!));
 }
 
-describe('IAM: the deploy role grants exactly what src/ calls', () => {
+/** A role in the README: its permissions policy, then its trust policy. */
+const README_ROLE_HEADINGS: Record<RoleName, string> = {
+  DeployRole: '### Production deploy role',
+  PreviewRole: '### Preview role',
+};
+
+function readmeRole(role: RoleName): { permissions: PolicyDocument; trust: PolicyDocument } {
+  const blocks = readmeJsonBlocks(README_ROLE_HEADINGS[role]) as PolicyDocument[];
+  if (blocks.length !== 2) throw new Error(`README.md: '${README_ROLE_HEADINGS[role]}' needs 2 json blocks, has ${blocks.length}`);
+  return { permissions: blocks[0]!, trust: blocks[1]! };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A small IAM evaluator: what a policy allows, for the requests the action makes
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The stack parameters and resource names of the README's examples, so that the resolved template and
+ * the README's literal policies can be put to the same requests.
+ */
+const SAMPLE_VALUES: Record<string, string> = {
+  'AWS::Partition': 'aws',
+  'AWS::AccountId': '123456789012',
+  GitHubOrg: 'OWNER',
+  GitHubRepo: 'REPO',
+  Branch: template.Parameters.Branch?.Default ?? '(no default)',
+  SiteBucket: 'my-site-bucket',
+  'SiteBucket.Arn': 'arn:aws:s3:::my-site-bucket',
+  Distribution: 'E1ABCDEF2GHIJK',
+  GitHubOidcProvider: 'arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com',
+};
+const BUCKET_ARN = SAMPLE_VALUES['SiteBucket.Arn']!;
+const DISTRIBUTION_ARN_VALUE = `arn:aws:cloudfront::123456789012:distribution/${SAMPLE_VALUES.Distribution}`;
+const OIDC_PROVIDER_VALUE = SAMPLE_VALUES.GitHubOidcProvider!;
+
+function sampleValue(name: string): string {
+  const value = SAMPLE_VALUES[name];
+  if (value === undefined) throw new Error(`no sample value for '${name}'`);
+  return value;
+}
+
+/** Resolves Ref, GetAtt, Sub and If (true branch: both branches of the template's !If name the same provider). */
+function resolve(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(resolve);
+  if (value === null || typeof value !== 'object') return value;
+  const intrinsic = intrinsicOf(value);
+  if (!intrinsic) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, resolve(item)]));
+  const [fn, argument] = intrinsic;
+  switch (fn) {
+    case 'Ref':
+      return sampleValue(String(argument));
+    case 'Fn::GetAtt':
+      return sampleValue((argument as string[]).join('.'));
+    case 'Fn::Sub':
+      return String(argument).replace(/\$\{([^!}][^}]*)\}/g, (_, name: string) => sampleValue(name));
+    case 'Fn::If':
+      return resolve((argument as unknown[])[1]);
+    default:
+      throw new Error(`resolve: unsupported intrinsic ${fn}`);
+  }
+}
+
+interface IamRequest {
+  action: string;
+  resource: string;
+  /** Condition keys of the request (s3:prefix, the OIDC claims); a key that is absent matches no condition. */
+  context: Record<string, string>;
+}
+
+/** IAM's wildcards: `*` any run of characters, `?` one character. */
+function wildcard(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+function conditionsHold(condition: Statement['Condition'], context: Record<string, string>): boolean {
+  return Object.entries(condition ?? {}).every(([operator, keys]) =>
+    Object.entries(keys).every(([key, expected]) => {
+      const actual = context[key];
+      if (actual === undefined) return false;
+      const values = [expected].flat().map(String);
+      if (operator === 'StringEquals') return values.includes(actual);
+      if (operator === 'StringLike') return values.some((v) => wildcard(v).test(actual));
+      throw new Error(`the evaluator does not know the condition operator ${operator}`);
+    }),
+  );
+}
+
+function statementMatches(statement: Statement, request: IamRequest): boolean {
+  const resources = [statement.Resource].flat().map(String);
+  return (
+    actionsOf(statement).some((a) => wildcard(a).test(request.action)) &&
+    (statement.Resource === undefined || resources.some((r) => wildcard(r).test(request.resource))) &&
+    conditionsHold(statement.Condition, request.context)
+  );
+}
+
+/** An explicit Deny wins; otherwise some Allow must match; otherwise the implicit deny. */
+function allows(statements: Statement[], request: IamRequest): boolean {
+  const matching = statements.filter((s) => statementMatches(s, request));
+  return matching.some((s) => s.Effect === 'Allow') && !matching.some((s) => s.Effect === 'Deny');
+}
+
+/** OIDC subjects of the jobs that might try to assume a role: only one is right for each role. */
+const CANDIDATE_SUBJECTS = [
+  'repo:OWNER/REPO:ref:refs/heads/main',
+  'repo:OWNER/REPO:pull_request',
+  'repo:OWNER/REPO:ref:refs/heads/feature',
+  'repo:OWNER/REPO:ref:refs/heads/main-old',
+  'repo:OWNER/REPO:ref:refs/tags/v1.0.0',
+  'repo:OWNER/REPO:environment:production',
+  'repo:OWNER/OTHER:ref:refs/heads/main',
+  'repo:OTHER/REPO:pull_request',
+];
+
+/** The subjects a trust policy accepts for AssumeRoleWithWebIdentity through the GitHub provider. */
+function acceptedSubjects(trust: Statement[]): string[] {
+  const fromGitHub = trust.filter((s) => (s.Principal as { Federated?: unknown } | undefined)?.Federated === OIDC_PROVIDER_VALUE);
+  return CANDIDATE_SUBJECTS.filter((sub) =>
+    allows(fromGitHub, { action: 'sts:AssumeRoleWithWebIdentity', resource: '', context: { [AUD]: 'sts.amazonaws.com', [SUB]: sub } }),
+  );
+}
+
+/** Keys a deploy under `prefix` reads, writes and deletes (odd characters included: they must not escape pr-*). */
+const SAMPLE_KEYS = ['index.html', 'assets/app.3f2a9c.js', 'about us/a+b#c%.html'];
+
+/**
+ * The IAM requests a job with this prefix makes, one set per AWS call src/ makes: ListObjectsV2 sends
+ * Prefix (the normalised prefix, 'pr-42/'), object calls name prefix + relative path, CloudFront calls
+ * the distribution. A new call that IAM_ACTIONS_OF_CALL maps gets its requests here by its action.
+ */
+function requestsOfJob(prefix: string): IamRequest[] {
+  return awsCallsInSource().flatMap((call) =>
+    (IAM_ACTIONS_OF_CALL[call] ?? []).flatMap((action) => requestsOfAction(call, action, prefix)),
+  );
+}
+
+function requestsOfAction(call: string, action: string, prefix: string): IamRequest[] {
+  if (action === 'trust') return [];
+  if (action === 's3:ListBucket') return [{ action, resource: BUCKET_ARN, context: { 's3:prefix': prefix } }];
+  if (action.startsWith('s3:')) return SAMPLE_KEYS.map((key) => ({ action, resource: `${BUCKET_ARN}/${prefix}${key}`, context: {} }));
+  if (action.startsWith('cloudfront:')) return [{ action, resource: DISTRIBUTION_ARN_VALUE, context: {} }];
+  throw new Error(`requestsOfJob: no request shape for ${call} (${action})`);
+}
+
+const describeRequest = (r: IamRequest) =>
+  `${r.action} ${r.resource}${r.context['s3:prefix'] !== undefined ? ` prefix='${r.context['s3:prefix']}'` : ''}`;
+
+/** The prefix each example workflow deploys to, as the action's own parser reads it. */
+const previewPrefix = () =>
+  configOf(onlyActionStep('preview.yml'), { GITHUB_EVENT_NAME: 'pull_request' }, { action: 'opened', number: 42 }).prefix;
+const productionPrefix = () => configOf(onlyActionStep('deploy.yml'), { GITHUB_EVENT_NAME: 'push' }, {}).prefix;
+
+describe('IAM: each role grants exactly what src/ calls', () => {
   const calls = awsCallsInSource();
 
   test('the scan finds the calls (the regexes still match the code)', () => {
@@ -470,7 +676,7 @@ describe('IAM: the deploy role grants exactly what src/ calls', () => {
   });
 
   test('every AWS call in src/ has a known IAM action (a new call must update the policies and this table)', () => {
-    expect(calls.filter((call) => !(call in IAM_ACTION_OF_CALL))).toEqual([]);
+    expect(calls.filter((call) => !(call in IAM_ACTIONS_OF_CALL))).toEqual([]);
   });
 
   test('src/ uses bare clients only: aggregated clients (new S3(...)) would hide calls from the scan', () => {
@@ -478,19 +684,61 @@ describe('IAM: the deploy role grants exactly what src/ calls', () => {
     expect(source.filter((text) => /new (S3|CloudFront|STS)\(/.test(text))).toEqual([]);
   });
 
-  test('the template role grants exactly the required actions', () => {
-    expect(grantedActions(roleStatements())).toEqual(requiredIamActions());
+  test.each(ROLES)('the template %s grants exactly the required actions', (role) => {
+    expect(grantedActions(roleStatements(role))).toEqual(requiredIamActions());
   });
 
-  test('calls authorised by trust are in the trust policy', () => {
-    const trustActions = (resource('DeployRole').Properties.AssumeRolePolicyDocument as PolicyDocument).Statement.flatMap(actionsOf);
-    const trustCalls = calls.filter((call) => IAM_ACTION_OF_CALL[call] === 'trust');
-    expect(trustActions).toEqual(trustCalls.map((call) => `sts:${call}`));
+  test.each(ROLES)('calls authorised by trust are in the trust policy of %s', (role) => {
+    const trustCalls = calls.filter((call) => IAM_ACTIONS_OF_CALL[call]?.includes('trust'));
+    expect(trustStatements(role).flatMap(actionsOf)).toEqual(trustCalls.map((call) => `sts:${call}`));
   });
 
-  test("the README's policy grants exactly the required actions", () => {
-    const policy = readmeJsonAfter('## IAM policy for the deploy role') as PolicyDocument;
-    expect(grantedActions(policy.Statement)).toEqual(requiredIamActions());
+  test.each(ROLES)("the README's policy for %s grants exactly the required actions", (role) => {
+    expect(grantedActions(readmeRole(role).permissions.Statement)).toEqual(requiredIamActions());
+  });
+});
+
+describe('IAM: a preview job can reach pr-* and nothing else', () => {
+  const policies = (): Array<[string, RoleName, Statement[]]> =>
+    ROLES.flatMap((role): Array<[string, RoleName, Statement[]]> => [
+      ['template', role, resolve(roleStatements(role)) as Statement[]],
+      ['README', role, readmeRole(role).permissions.Statement],
+    ]);
+
+  test('the example workflows deploy previews to pr-<number>/ and production at the bucket root', () => {
+    expect(previewPrefix()).toBe('pr-42/');
+    expect(productionPrefix()).toBe('');
+  });
+
+  test('the template and the README allow every request of a preview deploy or removal to PreviewRole', () => {
+    for (const [where, , statements] of policies().filter(([, role]) => role === 'PreviewRole')) {
+      const refused = requestsOfJob(previewPrefix()).filter((r) => !allows(statements, r));
+      expect({ where, refused: refused.map(describeRequest) }).toEqual({ where, refused: [] });
+    }
+  });
+
+  test('PreviewRole is refused every S3 request of the production deploy (bucket root), in the template and the README', () => {
+    for (const [where, , statements] of policies().filter(([, role]) => role === 'PreviewRole')) {
+      const rootRequests = requestsOfJob(productionPrefix()).filter((r) => r.action.startsWith('s3:'));
+      expect(rootRequests.length).toBeGreaterThan(0);
+      const allowed = rootRequests.filter((r) => allows(statements, r));
+      expect({ where, allowed: allowed.map(describeRequest) }).toEqual({ where, allowed: [] });
+      // A listing without a Prefix, or of another folder, is refused too.
+      expect(allows(statements, { action: 's3:ListBucket', resource: BUCKET_ARN, context: {} })).toBe(false);
+      expect(allows(statements, { action: 's3:ListBucket', resource: BUCKET_ARN, context: { 's3:prefix': 'assets/' } })).toBe(false);
+    }
+  });
+
+  test('DeployRole allows every request of the production deploy, in the template and the README', () => {
+    for (const [where, , statements] of policies().filter(([, role]) => role === 'DeployRole')) {
+      const refused = requestsOfJob(productionPrefix()).filter((r) => !allows(statements, r));
+      expect({ where, refused: refused.map(describeRequest) }).toEqual({ where, refused: [] });
+    }
+  });
+
+  test("the README's trust policies accept exactly the template's subject for each role", () => {
+    expect(acceptedSubjects(readmeRole('DeployRole').trust.Statement)).toEqual(['repo:OWNER/REPO:ref:refs/heads/main']);
+    expect(acceptedSubjects(readmeRole('PreviewRole').trust.Statement)).toEqual(['repo:OWNER/REPO:pull_request']);
   });
 });
 
@@ -529,6 +777,7 @@ function onlyActionStep(file: string): Step {
 /** Stand-ins for the expressions the examples use; an unknown expression fails, so it gets one here. */
 const EXPRESSION_VALUES: Record<string, string> = {
   'vars.DEPLOY_ROLE_ARN': 'arn:aws:iam::123456789012:role/deploy-my-site',
+  'vars.PREVIEW_ROLE_ARN': 'arn:aws:iam::123456789012:role/preview-my-site',
   'vars.SITE_BUCKET': 'my-site-bucket',
   'vars.AWS_REGION': 'eu-west-1',
   'vars.DISTRIBUTION_ID': 'E1ABCDEF2GHIJK',
@@ -593,6 +842,15 @@ describe('example workflows', () => {
     });
   });
 
+  test('each workflow assumes the role of its job: previews the preview role, production and dry runs the deploy role', () => {
+    expect(onlyActionStep('deploy.yml').with?.['role-to-assume']).toBe('${{ vars.DEPLOY_ROLE_ARN }}');
+    expect(onlyActionStep('dry-run.yml').with?.['role-to-assume']).toBe('${{ vars.DEPLOY_ROLE_ARN }}');
+    expect(onlyActionStep('preview.yml').with?.['role-to-assume']).toBe('${{ vars.PREVIEW_ROLE_ARN }}');
+    // The comments tell users which stack output goes into which variable.
+    expect(read(`${WORKFLOW_DIR}/deploy.yml`)).toContain('DEPLOY_ROLE_ARN = DeployRoleArn');
+    expect(read(`${WORKFLOW_DIR}/preview.yml`)).toContain('PREVIEW_ROLE_ARN = the PreviewRoleArn output');
+  });
+
   test('dry-run.yml: manual, plans without writing', () => {
     const wf = workflow('dry-run.yml');
     expect(Object.keys(wf.on)).toEqual(['workflow_dispatch']);
@@ -600,5 +858,72 @@ describe('example workflows', () => {
       dryRun: true,
       mode: 'deploy',
     });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// CI: the self-test job deploys with the action of this repository
+// ---------------------------------------------------------------------------------------------
+
+interface CiStep extends Step {
+  id?: string;
+  name?: string;
+  env?: Record<string, string>;
+  'continue-on-error'?: unknown;
+}
+interface CiJob {
+  if?: string;
+  env?: Record<string, string>;
+  'continue-on-error'?: unknown;
+  steps: CiStep[];
+}
+
+describe('ci.yml: the self-test job really deploys with uses: ./', () => {
+  const ci = parse(read('.github/workflows/ci.yml')) as { jobs: Record<string, CiJob> };
+  const job = ci.jobs['self-test'];
+  const steps = job?.steps ?? [];
+  const actionSteps = steps.filter((step) => step.uses === './');
+
+  test('the job exists, always runs, and nothing in it may fail quietly (no continue-on-error)', () => {
+    expect(job).toBeDefined();
+    expect(job).not.toHaveProperty('if');
+    expect(job).not.toHaveProperty('continue-on-error');
+    expect(steps.filter((step) => 'continue-on-error' in step).map((step) => step.name ?? step.uses ?? step.run)).toEqual([]);
+  });
+
+  test('it runs the action of this checkout twice, for real (no dry run), without the network checks', () => {
+    expect(actionSteps.map((step) => step.id)).toEqual(['first', 'second']);
+    for (const step of actionSteps) {
+      expect(step.with).toMatchObject({ bucket: 'site-bucket', checks: 'false' });
+      expect(step.with).not.toHaveProperty('dry-run');
+      expect(step.with).not.toHaveProperty('role-to-assume');
+    }
+    expect(actionSteps[0]!.with).toEqual(actionSteps[1]!.with);
+  });
+
+  test('against s3rver started in the job, with the SDK pointed at it', () => {
+    expect(job?.env).toEqual({ AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1' });
+    const first = steps.indexOf(actionSteps[0]!);
+    const start = steps.findIndex((step) => step.run?.includes('__tests__/fixtures/s3rver-process.js'));
+    expect(start).toBeGreaterThan(steps.findIndex((step) => step.run?.startsWith('npm ci')));
+    expect(start).toBeLessThan(first);
+    const script = steps[start]!.run!;
+    expect(script).toMatch(
+      /tail -f \/dev\/null[^|]*\|\s*node --openssl-legacy-provider __tests__\/fixtures\/s3rver-process\.js "\$RUNNER_TEMP\/s3" site-bucket/,
+    );
+    expect(script).toContain('echo "AWS_ENDPOINT_URL_S3=http://127.0.0.1:$port" >> "$GITHUB_ENV"');
+    expect(read('__tests__/fixtures/s3rver-process.js')).toContain("process.stdin.on('end', shutdown)");
+  });
+
+  test('the outputs are asserted: the first run uploads every file, the second uploads nothing', () => {
+    const assertionOf = (id: string) => {
+      const index = steps.findIndex((step) => step.env?.UPLOADED === `\${{ steps.${id}.outputs.uploaded }}`);
+      expect(index).toBeGreaterThan(steps.findIndex((step) => step.id === id));
+      return steps[index]!.run!;
+    };
+    expect(assertionOf('first')).toMatch(/\[ "\$UPLOADED" -eq "\$files" \] \|\| \{[^}]*exit 1; \}/);
+    expect(assertionOf('first')).toContain('files="$(find self-test-site -type f | wc -l)"');
+    expect(assertionOf('second')).toMatch(/\[ "\$UPLOADED" -eq 0 \] \|\| \{[^}]*exit 1; \}/);
+    expect(actionSteps[0]!.with?.['source-dir']).toBe('self-test-site');
   });
 });

@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
+import pLimit from 'p-limit';
 import pMap from 'p-map';
 import { shown, type Config } from './config';
 import { errorMessage, GuardError } from './errors';
@@ -161,19 +162,24 @@ interface FoundFile {
   absPath: string;
 }
 
+/** Folders read at once: reads wait on the disk, not the CPU, so a few in flight hide the latency. */
+const WALK_CONCURRENCY = 8;
+
 /**
- * Every regular file under root. Links inside root are followed (an aliased folder is deployed under
- * both names); links leaving root, broken links and loops (a link to an ancestor) are skipped.
+ * Every regular file under root, sorted by path. Links inside root are followed (an aliased folder
+ * is deployed under both names); links leaving root, broken links and loops are skipped. Every
+ * folder visited is a real path (root is, and links are resolved), so loops are found without
+ * asking the file system again.
  */
 async function walk(root: string): Promise<{ found: FoundFile[]; notUtf8: string[] }> {
   const found: FoundFile[] = [];
   const notUtf8: string[] = [];
-  const pending: { dir: string; rel: string; ancestors: string[] }[] = [{ dir: root, rel: '', ancestors: [root] }];
-  while (pending.length > 0) {
-    const { dir, rel, ancestors } = pending.pop()!;
-    const entries = await fs.readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+  const readSlot = pLimit(WALK_CONCURRENCY);
+  const visit = async (dir: string, rel: string, ancestors: string[]): Promise<void> => {
+    const entries = await readSlot(() => fs.readdir(dir, { withFileTypes: true })).catch((err: unknown) => {
       throw unreadable(rel === '' ? `source-dir ${shownPath(root)}` : `the folder ${JSON.stringify(rel.slice(0, -1))} in source-dir`, err);
     });
+    const folders: Promise<void>[] = [];
     for (const entry of entries) {
       const absPath = path.join(dir, entry.name);
       const relPath = rel + entry.name;
@@ -187,19 +193,22 @@ async function walk(root: string): Promise<{ found: FoundFile[]; notUtf8: string
         : { absPath, isDir: entry.isDirectory(), isFile: entry.isFile() };
       if (!target) continue;
       if (target.isDir) {
-        const real = await fs.realpath(target.absPath);
-        if (ancestors.includes(real)) {
+        if (ancestors.includes(target.absPath)) {
           core.warning(`Skipping '${relPath}': a symbolic link loop.`);
           continue;
         }
-        pending.push({ dir: target.absPath, rel: `${relPath}/`, ancestors: [...ancestors, real] });
+        folders.push(visit(target.absPath, `${relPath}/`, [...ancestors, target.absPath]));
       } else if (target.isFile) {
         found.push({ relPath, absPath: target.absPath });
       } else {
         core.debug(`Skipping '${relPath}': not a regular file.`);
       }
     }
-  }
+    await Promise.all(folders);
+  };
+  await visit(root, '', [root]);
+  // Folders finish in any order: sort, so that logs, plans and summaries read the same every run.
+  found.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
   return { found, notUtf8 };
 }
 
