@@ -34,7 +34,7 @@ describe('parseConfig: defaults', () => {
       exclude: [],
       cacheControl: [{ glob: '**/*.html', value: 'no-cache' }],
       indexDocument: 'index.html',
-      concurrency: 16,
+      concurrency: 32,
       force: false,
       dryRun: false,
       mode: 'deploy',

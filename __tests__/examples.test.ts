@@ -927,3 +927,59 @@ describe('ci.yml: the self-test job really deploys with uses: ./', () => {
     expect(actionSteps[0]!.with?.['source-dir']).toBe('self-test-site');
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The README's workflows: what a new user copies first must run as written
+// ---------------------------------------------------------------------------------------------
+
+/** The ```yaml blocks of the README section under `heading`, parsed. */
+function readmeWorkflows(heading: string): Workflow[] {
+  const readme = read('README.md');
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start === -1) throw new Error(`README.md has no heading '${heading}'`);
+  const end = readme.indexOf('\n## ', start + heading.length + 2);
+  const section = readme.slice(start, end === -1 ? undefined : end);
+  return [...section.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as Workflow);
+}
+
+describe("the README's quick start and preview workflows", () => {
+  const quickStart = (): Workflow[] => readmeWorkflows('## Quick start: deploy on push to `main`');
+  const preview = (): Workflow[] => readmeWorkflows('## Pull-request previews with cleanup');
+  const stepOf = (wf: Workflow): Step => {
+    const steps = actionSteps(wf);
+    expect(steps).toHaveLength(1);
+    return steps[0]!;
+  };
+
+  test('each section holds one workflow whose action step uses only inputs of action.yml', () => {
+    for (const workflows of [quickStart(), preview()]) {
+      expect(workflows).toHaveLength(1);
+      const keys = Object.keys(stepOf(workflows[0]!).with ?? {});
+      expect(keys.filter((key) => !actionInputs.includes(key))).toEqual([]);
+    }
+  });
+
+  test('the quick start parses as a push to main: production role, previews kept, cache rules valid', () => {
+    const wf = quickStart()[0]!;
+    expect(wf.on.push?.branches).toEqual(['main']);
+    expect(wf.permissions['id-token']).toBe('write');
+    const config = configOf(stepOf(wf), { GITHUB_EVENT_NAME: 'push' }, {});
+    expect(config.mode).toBe('deploy');
+    expect(config.prefix).toBe('');
+    expect(config.roleToAssume).toMatch(/:role\/deploy-/);
+    expect(config.exclude).toEqual(['pr-*/**']);
+    expect(config.cacheControl.length).toBeGreaterThan(0);
+  });
+
+  test('the preview workflow deploys pr-<number> when opened and removes it when closed, with the preview role', () => {
+    const wf = preview()[0]!;
+    expect(wf.on.pull_request?.types).toEqual(expect.arrayContaining(['opened', 'synchronize', 'closed']));
+    expect(wf.permissions['pull-requests']).toBe('write');
+    const step = stepOf(wf);
+    const opened = configOf(step, { GITHUB_EVENT_NAME: 'pull_request' }, { action: 'opened', number: 42 });
+    const closed = configOf(step, { GITHUB_EVENT_NAME: 'pull_request' }, { action: 'closed', number: 42 });
+    expect([opened.mode, opened.prefix]).toEqual(['deploy', 'pr-42/']);
+    expect([closed.mode, closed.prefix]).toEqual(['remove', 'pr-42/']);
+    expect(opened.roleToAssume).toMatch(/:role\/preview-/);
+  });
+});

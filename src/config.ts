@@ -77,7 +77,7 @@ export const DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.Exclude]: '',
   [Inputs.CacheControl]: '**/*.html: no-cache',
   [Inputs.IndexDocument]: 'index.html',
-  [Inputs.Concurrency]: '16',
+  [Inputs.Concurrency]: '32',
   [Inputs.Force]: 'false',
   [Inputs.DryRun]: 'false',
   [Inputs.Mode]: 'deploy',

@@ -105,7 +105,7 @@ export async function run(deps: Deps = realDeps()): Promise<void> {
   }
   if (config && result) {
     result.failedAttempts = failedAttempts?.();
-    await report(config, result, timings, stage);
+    await report(config, result, stage);
   }
 }
 
@@ -184,7 +184,7 @@ function checksOutcome(checks: CheckResult[]): ChecksOutcome {
   return checks.every((check) => check.passed) ? 'passed' : 'failed';
 }
 
-async function report(config: Config, result: DeployResult, timings: DeployResult['timings'], stage: Stage): Promise<void> {
+async function report(config: Config, result: DeployResult, stage: Stage): Promise<void> {
   await stage('report', 'Report', async () => {
     setOutputs(result);
     await updatePrComment(createPrComments(config), config, result);
@@ -196,11 +196,12 @@ async function report(config: Config, result: DeployResult, timings: DeployResul
       `Post-deploy checks failed: ${failed.map((check) => `${check.name} (${check.url}): ${check.diagnosis ?? check.got}`).join('; ')}`,
     );
   }
-  core.info(summaryLine(result, timings));
+  core.info(summaryLine(result));
 }
 
-function summaryLine(result: DeployResult, timings: DeployResult['timings']): string {
-  const total = Object.values(timings).reduce((sum, ms) => sum + ms, 0);
+function summaryLine(result: DeployResult): string {
+  // Wall time since the process started: hashing and listing overlap, so stage times do not add up.
+  const total = process.uptime() * 1000;
   const a = result.applied;
   const done = a ? `${a.uploaded} uploaded (${a.bytesUploaded} bytes), ${a.deleted} deleted` : 'nothing written (dry run)';
   const retried = result.failedAttempts ? ` ${result.failedAttempts} AWS request attempt(s) failed and were retried or reported.` : '';

@@ -4,9 +4,8 @@
  */
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
-import pLimit from 'p-limit';
 import pMap from 'p-map';
 import { shown, type Config } from './config';
 import { errorMessage, GuardError } from './errors';
@@ -165,51 +164,61 @@ interface FoundFile {
 /** Folders read at once: reads wait on the disk, not the CPU, so a few in flight hide the latency. */
 const WALK_CONCURRENCY = 8;
 
+interface Folder {
+  dir: string;
+  rel: string;
+  ancestors: string[];
+}
+
 /**
- * Every regular file under root, sorted by path. Links inside root are followed (an aliased folder
+ * Every regular file under root, in no fixed order (the plan sorts). Links inside root are followed (an aliased folder
  * is deployed under both names); links leaving root, broken links and loops are skipped. Every
  * folder visited is a real path (root is, and links are resolved), so loops are found without
- * asking the file system again.
+ * asking the file system again. Folders are read WALK_CONCURRENCY at a time, from a stack, so
+ * memory holds the stack and a few listings, never the whole tree's.
  */
 async function walk(root: string): Promise<{ found: FoundFile[]; notUtf8: string[] }> {
   const found: FoundFile[] = [];
   const notUtf8: string[] = [];
-  const readSlot = pLimit(WALK_CONCURRENCY);
-  const visit = async (dir: string, rel: string, ancestors: string[]): Promise<void> => {
-    const entries = await readSlot(() => fs.readdir(dir, { withFileTypes: true })).catch((err: unknown) => {
-      throw unreadable(rel === '' ? `source-dir ${shownPath(root)}` : `the folder ${JSON.stringify(rel.slice(0, -1))} in source-dir`, err);
-    });
-    const folders: Promise<void>[] = [];
-    for (const entry of entries) {
-      const absPath = path.join(dir, entry.name);
-      const relPath = rel + entry.name;
-      // Node decodes names as UTF-8, bad bytes becoming U+FFFD: such a path no longer names the file.
-      if (entry.name.includes('\uFFFD') && !(await exists(absPath))) {
-        notUtf8.push(relPath);
-        continue;
-      }
-      const target = entry.isSymbolicLink()
-        ? await resolveLink(root, absPath, relPath)
-        : { absPath, isDir: entry.isDirectory(), isFile: entry.isFile() };
-      if (!target) continue;
-      if (target.isDir) {
-        if (ancestors.includes(target.absPath)) {
-          core.warning(`Skipping '${relPath}': a symbolic link loop.`);
+  const pending: Folder[] = [{ dir: root, rel: '', ancestors: [root] }];
+  while (pending.length > 0) {
+    const wave = pending.splice(-WALK_CONCURRENCY);
+    const listings = await Promise.all(wave.map((folder) => readFolder(root, folder)));
+    for (const [i, entries] of listings.entries()) {
+      const { dir, rel, ancestors } = wave[i]!;
+      for (const entry of entries) {
+        const absPath = path.join(dir, entry.name);
+        const relPath = rel + entry.name;
+        // Node decodes names as UTF-8, bad bytes becoming U+FFFD: such a path no longer names the file.
+        if (entry.name.includes('\uFFFD') && !(await exists(absPath))) {
+          notUtf8.push(relPath);
           continue;
         }
-        folders.push(visit(target.absPath, `${relPath}/`, [...ancestors, target.absPath]));
-      } else if (target.isFile) {
-        found.push({ relPath, absPath: target.absPath });
-      } else {
-        core.debug(`Skipping '${relPath}': not a regular file.`);
+        const target = entry.isSymbolicLink()
+          ? await resolveLink(root, absPath, relPath)
+          : { absPath, isDir: entry.isDirectory(), isFile: entry.isFile() };
+        if (!target) continue;
+        if (target.isDir) {
+          if (ancestors.includes(target.absPath)) {
+            core.warning(`Skipping '${relPath}': a symbolic link loop.`);
+            continue;
+          }
+          pending.push({ dir: target.absPath, rel: `${relPath}/`, ancestors: [...ancestors, target.absPath] });
+        } else if (target.isFile) {
+          found.push({ relPath, absPath: target.absPath });
+        } else {
+          core.debug(`Skipping '${relPath}': not a regular file.`);
+        }
       }
     }
-    await Promise.all(folders);
-  };
-  await visit(root, '', [root]);
-  // Folders finish in any order: sort, so that logs, plans and summaries read the same every run.
-  found.sort((a, b) => (a.relPath < b.relPath ? -1 : a.relPath > b.relPath ? 1 : 0));
+  }
   return { found, notUtf8 };
+}
+
+function readFolder(root: string, { dir, rel }: Folder): Promise<Dirent[]> {
+  return fs.readdir(dir, { withFileTypes: true }).catch((err: unknown) => {
+    throw unreadable(rel === '' ? `source-dir ${shownPath(root)}` : `the folder ${JSON.stringify(rel.slice(0, -1))} in source-dir`, err);
+  });
 }
 
 function exists(absPath: string): Promise<boolean> {
