@@ -119,8 +119,8 @@ function commandFor(tool, site, endpoint, concurrency) {
     if (concurrency) inputs.INPUT_CONCURRENCY = String(concurrency);
     return {
       cmd: process.execPath,
-      args: [path.join(ROOT, 'dist/index.js')],
-      env: { ...env, ...files, ...inputs, GITHUB_WORKSPACE: site.work, GITHUB_EVENT_NAME: 'push', ...productNodeOptions() },
+      args: [...productNodeArgs(), path.join(ROOT, 'dist/index.js')],
+      env: { ...env, ...files, ...inputs, GITHUB_WORKSPACE: site.work, GITHUB_EVENT_NAME: 'push' },
     };
   }
   if (tool === 'aws') {
@@ -141,9 +141,9 @@ function commandFor(tool, site, endpoint, concurrency) {
   return { cmd: process.execPath, args: [path.join(__dirname, 'ceiling.js'), site.dir, BUCKET, String(concurrency ?? 16)], env };
 }
 
-/** BENCH_NODE_OPTIONS (e.g. '--cpu-prof'), for profiling the product inside a bench run. */
-function productNodeOptions() {
-  return process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {};
+/** BENCH_NODE_ARGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'): Node flags for the product, to profile it in a bench run. */
+function productNodeArgs() {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 /** Runs one command; samples its peak RSS (VmHWM) from /proc while it runs. */
