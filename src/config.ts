@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { ConfigError } from './errors';
+import { ConfigError, escapeChar, shown } from './errors';
 import { Inputs, type InputName } from './names';
 
 export type ReadInput = (name: InputName) => string;
@@ -112,27 +112,6 @@ const LINE_BREAKS = /[\n\u2028\u2029]/;
 const MAX_KEY_BYTES = 1024;
 /** CloudFront refuses URLs longer than 8,192 bytes. */
 const MAX_URL_BYTES = 8192;
-/** How much of a bad value an error message echoes. */
-const SHOWN_MAX = 80;
-// Escaped when echoed: C0, DEL, C1, line/paragraph separators, bidirectional overrides and isolates.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * A value as an error message echoes it: quoted, cut to 80 characters (with the full length), and
- * with control characters escaped, so a log line can neither be flooded nor rewritten by a value.
- */
-export function shown(value: string): string {
-  const chars = Array.from(value);
-  const cut = chars.length > SHOWN_MAX ? `${chars.slice(0, SHOWN_MAX).join('')}…` : value;
-  const quoted = `'${cut.replace(UNPRINTABLE, escapeChar)}'`;
-  return chars.length > SHOWN_MAX ? `${quoted} (${chars.length} characters)` : quoted;
-}
-
-function escapeChar(ch: string): string {
-  const escaped = JSON.stringify(ch).slice(1, -1);
-  return escaped !== ch ? escaped : `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`;
-}
-
 function utf8Bytes(value: string): number {
   return Buffer.byteLength(value, 'utf8');
 }

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import pMap from 'p-map';
-import { shown, type Config } from './config';
-import { errorMessage, GuardError } from './errors';
+import type { Config } from './config';
+import { errorMessage, GuardError, shown, shownPath } from './errors';
 import { contentTypeFor, fileKind, makeCacheControl, makeScopeFilter } from './rules';
 import type { LocalFile } from './types';
 
@@ -79,16 +79,6 @@ function unreadable(what: string, err: unknown): GuardError {
   return new GuardError(`Cannot read ${what}: ${denied ? 'permission denied' : errorMessage(err)}. ${fix} Nothing was written or deleted.`);
 }
 
-/** How much of a path messages show: whole up to this length, else its start and end. */
-const SHOWN_PATH_MAX = 200;
-
-/** A path as messages echo it: a deep one is cut in the middle, where its least telling part is. */
-function shownPath(p: string): string {
-  const chars = Array.from(p);
-  if (chars.length <= SHOWN_PATH_MAX) return `'${p}'`;
-  return `'${chars.slice(0, 60).join('')}…${chars.slice(-100).join('')}' (${chars.length} characters)`;
-}
-
 /** Guard: source-dir exists and is a directory. Returns its real path. */
 async function checkSourceDir(options: ScanOptions): Promise<string> {
   const stat = await fs.stat(options.sourceDir).catch(() => undefined);
@@ -136,21 +126,21 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** Guard: every name can become an S3 key that lists back unchanged. */
 function checkNames(files: SourceFile[], notUtf8: string[]): void {
-  const shown = (names: string[]): string =>
+  const firstNames = (names: string[]): string =>
     names
       .slice(0, 5)
       .map((name) => JSON.stringify(name))
       .join(', ') + (names.length > 5 ? ', …' : '');
   if (notUtf8.length > 0) {
     throw new GuardError(
-      `source-dir holds ${notUtf8.length} name(s) that are not valid UTF-8 (bad bytes shown as \uFFFD): ${shown(notUtf8)}. ` +
+      `source-dir holds ${notUtf8.length} name(s) that are not valid UTF-8 (bad bytes shown as \uFFFD): ${firstNames(notUtf8)}. ` +
         'S3 keys are UTF-8: rename them, or remove them before this step. Nothing was uploaded or deleted.',
     );
   }
   const controlled = files.filter((file) => CONTROL_CHARACTER.test(file.relPath)).map((file) => file.relPath);
   if (controlled.length > 0) {
     throw new GuardError(
-      `source-dir holds ${controlled.length} file name(s) with control characters (newline, tab, …): ${shown(controlled)}. ` +
+      `source-dir holds ${controlled.length} file name(s) with control characters (newline, tab, …): ${firstNames(controlled)}. ` +
         "Rename them, or leave them out with 'exclude'. Nothing was uploaded or deleted.",
     );
   }
