@@ -1,6 +1,6 @@
 /** Two projects: fast pure/unit tests, and end-to-end tests that run dist/index.js against local servers. */
 const tsJest = {
-  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }],
+  '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: { warnOnly: false } }],
 };
 module.exports = {
   // A global option (jest ignores it per project): end-to-end tests start servers and the bundle.

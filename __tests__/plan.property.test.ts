@@ -278,3 +278,37 @@ describe('planDeploy: properties over arbitrary listings', () => {
     );
   });
 });
+
+describe('compareKeys', () => {
+  // Mostly near-equal strings over the units where UTF-16 and UTF-8 orders disagree (surrogates
+  // against U+E000–U+FFFF), so the first difference lands on every kind of pair.
+  const unit = fc.constantFrom(
+    'a',
+    'é',
+    '\u07ff',
+    '\u0800',
+    '\ud7ff',
+    '\ue000',
+    '\uff5e',
+    '\uffff',
+    '\u{10000}',
+    '\u{1f600}',
+    '\u{10ffff}',
+  );
+  const key = fc.array(unit, { maxLength: 6 }).map((units) => units.join(''));
+
+  test('orders as Buffer.compare of the UTF-8 bytes (S3 order), for any keys', () => {
+    fc.assert(
+      fc.property(key, key, fc.string({ unit: 'grapheme', maxLength: 8 }), (a, b, c) => {
+        for (const [x, y] of [
+          [a, b],
+          [a + c, b + c],
+          [c + a, c + b],
+        ]) {
+          expect(Math.sign(compareKeys(x!, y!))).toBe(Buffer.compare(Buffer.from(x!), Buffer.from(y!)));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});

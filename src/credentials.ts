@@ -17,7 +17,7 @@ import type { Credentials } from './types';
 export interface CredentialDeps {
   /** core.getIDToken in production. */
   getIdToken: (audience: string) => Promise<string>;
-  sts: () => STSClient;
+  sts: () => STSClient | Promise<STSClient>;
   /** core.setSecret in production. */
   setSecret: (secret: string) => void;
   /** core.info in production; optional so callers may stay quiet. */
@@ -45,10 +45,10 @@ export async function resolveCredentials(config: Config, deps: CredentialDeps): 
   // core.getIDToken masks it too, but a fake or a future implementation may not: mask it here.
   deps.setSecret(token);
 
-  const { AssumeRoleWithWebIdentityCommand } = loadSts();
+  const [{ AssumeRoleWithWebIdentityCommand }, sts] = await Promise.all([loadSts(), deps.sts()]);
   const response = await withRetry(
     () =>
-      deps.sts().send(
+      sts.send(
         new AssumeRoleWithWebIdentityCommand({
           RoleArn: roleArn,
           RoleSessionName: config.roleSessionName,

@@ -70,7 +70,23 @@ function sortUploads(uploads: PlannedUpload[]): PlannedUpload[] {
   return uploads.sort((a, b) => KIND_ORDER[a.file.kind] - KIND_ORDER[b.file.kind] || compareKeys(a.file.key, b.file.key));
 }
 
-/** S3's own order: UTF-8 bytes (JS string comparison orders UTF-16 code units, which differs). */
+/**
+ * S3's own order: UTF-8 bytes, which is code point order. JS string comparison orders UTF-16 code
+ * units, which differs only where a surrogate (half of a code point above U+FFFF) meets a unit in
+ * U+E000–U+FFFF; rank() moves surrogates above those. No Buffer per comparison: sorting 50,000
+ * keys made about 1.6 million of them.
+ */
 export function compareKeys(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  const length = Math.min(a.length, b.length);
+  for (let i = 0; i < length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return rank(x) - rank(y);
+  }
+  return a.length - b.length;
+}
+
+function rank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  return unit >= 0xe000 ? unit - 0x800 : unit;
 }

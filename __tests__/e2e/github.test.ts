@@ -34,7 +34,7 @@ const BOGUS_ENV = {
   AWS_SESSION_TOKEN: 'bogus-session-token-from-the-environment',
 };
 
-// The machine may be busy: each run spawns node on a 4 MB bundle.
+// The machine may be busy: each run spawns node on a 2.8 MB bundle (and loads the STS and GitHub chunks).
 jest.setTimeout(240_000);
 
 let ca: TestCa;

@@ -8,17 +8,17 @@ import { loadCloudFront } from '../lazy';
 import type { Cdn } from '../ports';
 
 /** `client` is called on the first request: a run that never touches CloudFront never loads its SDK. */
-export function createCdn(client: () => CloudFrontClient): Cdn {
+export function createCdn(client: () => Promise<CloudFrontClient>): Cdn {
   return {
     async getDomainName(distributionId) {
-      const { GetDistributionCommand } = loadCloudFront();
-      const out = await client().send(new GetDistributionCommand({ Id: distributionId }));
+      const [{ GetDistributionCommand }, cloudfront] = await Promise.all([loadCloudFront(), client()]);
+      const out = await cloudfront.send(new GetDistributionCommand({ Id: distributionId }));
       return required(out.Distribution?.DomainName, 'GetDistribution', 'DomainName');
     },
 
     async createInvalidation(distributionId, paths, callerReference) {
-      const { CreateInvalidationCommand } = loadCloudFront();
-      const out = await client().send(
+      const [{ CreateInvalidationCommand }, cloudfront] = await Promise.all([loadCloudFront(), client()]);
+      const out = await cloudfront.send(
         new CreateInvalidationCommand({
           DistributionId: distributionId,
           InvalidationBatch: { CallerReference: callerReference, Paths: { Quantity: paths.length, Items: paths } },
@@ -31,8 +31,8 @@ export function createCdn(client: () => CloudFrontClient): Cdn {
     },
 
     async getInvalidationStatus(distributionId, invalidationId) {
-      const { GetInvalidationCommand } = loadCloudFront();
-      const out = await client().send(new GetInvalidationCommand({ DistributionId: distributionId, Id: invalidationId }));
+      const [{ GetInvalidationCommand }, cloudfront] = await Promise.all([loadCloudFront(), client()]);
+      const out = await cloudfront.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: invalidationId }));
       return required(out.Invalidation?.Status, 'GetInvalidation', 'Status');
     },
   };

@@ -13,7 +13,7 @@ export const USER_AGENT = 's3-cloudfront-deploy-action';
 export interface AwsClients {
   s3: S3Client;
   /** Made on first use, so a deploy without distribution-id never loads the CloudFront SDK. */
-  cloudfront: () => CloudFrontClient;
+  cloudfront: () => Promise<CloudFrontClient>;
   /** Attempts that failed (throttled, 5xx, dropped connection, or a final error) across both clients. */
   failedAttempts: () => number;
 }
@@ -27,10 +27,11 @@ export function createAwsClients(region: string, credentials?: Credentials): Aws
   const s3 = new S3Client(common);
   const counting = { step: 'finalizeRequest', priority: 'low', name: 'countFailedAttempts' } as const;
   s3.middlewareStack.add(countFailedAttempts(counter), counting);
-  let cloudfront: CloudFrontClient | undefined;
-  const makeCloudFront = (): CloudFrontClient => {
+  let cloudfront: Promise<CloudFrontClient> | undefined;
+  const makeCloudFront = async (): Promise<CloudFrontClient> => {
     // CloudFront is a global service, signed for us-east-1 whatever the bucket's region.
-    const client = new (loadCloudFront().CloudFrontClient)({ ...common, region: 'us-east-1' });
+    const { CloudFrontClient } = await loadCloudFront();
+    const client = new CloudFrontClient({ ...common, region: 'us-east-1' });
     client.middlewareStack.add(countFailedAttempts(counter), counting);
     return client;
   };
@@ -54,8 +55,8 @@ function countFailedAttempts(counter: { failed: number }) {
     };
 }
 
-export function createStsClient(region: string): STSClient {
+export async function createStsClient(region: string): Promise<STSClient> {
   // AssumeRoleWithWebIdentity is an unsigned call: it needs no credentials of its own.
-  const { STSClient } = loadSts();
+  const { STSClient } = await loadSts();
   return new STSClient({ region, customUserAgent: USER_AGENT, ...RETRY });
 }

@@ -19,11 +19,12 @@ export function createPrComments(config: Config): PrComments | undefined {
   // @actions/github reads GITHUB_API_URL once, when the module loads; read it when the adapter is
   // made instead, so whoever sets the variable later (a test, a wrapper) is honoured too.
   const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com';
-  const octokit = loadGitHub().getOctokit(config.githubToken, { userAgent: USER_AGENT, baseUrl });
+  const token = config.githubToken;
   const { owner, repo } = repository;
 
   return {
     async upsert(prNumber, marker, text) {
+      const octokit = (await loadGitHub()).getOctokit(token, { userAgent: USER_AGENT, baseUrl });
       // The marker is how the next run finds this comment: it must be in the body.
       const body = text.includes(marker) ? text : `${marker}\n${text}`;
       const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
