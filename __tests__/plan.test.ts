@@ -1,4 +1,12 @@
-import { compareKeys, isMultipartEtag, keysNeedingStoredMd5, planDeploy, planRemoval, uploadReason } from '../src/plan';
+import {
+  compareKeys,
+  isMultipartEtag,
+  keysNeedingStoredMd5,
+  MULTIPART_ABOVE_BYTES,
+  planDeploy,
+  planRemoval,
+  uploadReason,
+} from '../src/plan';
 import type { FileKind, LocalFile, RemoteObject } from '../src/types';
 
 const MD5_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -75,6 +83,19 @@ describe('planDeploy', () => {
     const files = [local('index.html', MD5_A, 1, 'index'), local('b/page.html'), local('z.js'), local('a/app.css'), local('about.html')];
     const plan = planDeploy(files, [], { force: false, delete: true });
     expect(plan.uploads.map((u) => u.file.key)).toEqual(['a/app.css', 'z.js', 'about.html', 'b/page.html', 'index.html']);
+  });
+  test('order within a phase: multipart files first, largest first; then the rest by key', () => {
+    const big = MULTIPART_ABOVE_BYTES + 1;
+    const files = [
+      local('a.js', MD5_A, MULTIPART_ABOVE_BYTES),
+      local('b.bin', MD5_A, big),
+      local('c.mp4', MD5_A, 4 * big),
+      local('d.js', MD5_A, 5),
+      local('big.html', MD5_A, big),
+      local('a.html'),
+    ];
+    const plan = planDeploy(files, [], { force: false, delete: true });
+    expect(plan.uploads.map((u) => u.file.key)).toEqual(['c.mp4', 'b.bin', 'a.js', 'd.js', 'big.html', 'a.html']);
   });
   test('keys are compared exactly: unicode, spaces and reserved characters', () => {
     const keys = ['ünï cödé.txt', 'a+b.txt', 'hash#.txt', 'q?.txt', '100%.txt'];

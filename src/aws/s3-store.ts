@@ -5,11 +5,12 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import { MD5_METADATA_KEY } from '../names';
+import { MULTIPART_ABOVE_BYTES } from '../plan';
 import type { DeleteFailure, ObjectStore } from '../ports';
 import type { LocalFile, RemoteObject } from '../types';
 
 /**
- * Files up to PART_SIZE go in one PutObject with the whole file in memory: a Buffer body lets the
+ * Files up to MULTIPART_ABOVE_BYTES go in one PutObject with the whole file in memory: a Buffer body lets the
  * SDK retry the request and send its checksum in a header, and most sites are mostly small files.
  * Larger ones are streamed as a multipart upload, QUEUE_SIZE parts in flight, at most
  * MULTIPART_AT_ONCE files at a time: memory stays under 2 × 4 × 8 MiB whatever the concurrency.
@@ -45,7 +46,7 @@ export function createS3Store(client: S3Client, bucket: string): ObjectStore {
         CacheControl: file.cacheControl,
         Metadata: { [MD5_METADATA_KEY]: file.md5 },
       };
-      if (file.size <= PART_SIZE) {
+      if (file.size <= MULTIPART_ABOVE_BYTES) {
         // Content-MD5 from the scan: S3 refuses the body if the file changed since it was hashed.
         const body = await readFile(file.absPath);
         await client.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: hexToBase64(file.md5) }));
