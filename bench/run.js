@@ -118,7 +118,7 @@ function commandFor(tool, site, endpoint, concurrency) {
     const inputs = { INPUT_BUCKET: BUCKET, 'INPUT_SOURCE-DIR': site.dir, INPUT_CHECKS: 'false', INPUT_REGION: 'us-east-1' };
     if (concurrency) inputs.INPUT_CONCURRENCY = String(concurrency);
     return {
-      cmd: process.execPath,
+      cmd: toolNode(),
       args: [...productNodeArgs(), path.join(ROOT, 'dist/index.js')],
       env: { ...env, ...files, ...inputs, GITHUB_WORKSPACE: site.work, GITHUB_EVENT_NAME: 'push' },
     };
@@ -138,7 +138,12 @@ function commandFor(tool, site, endpoint, concurrency) {
       env: awsEnv,
     };
   }
-  return { cmd: process.execPath, args: [path.join(__dirname, 'ceiling.js'), site.dir, BUCKET, String(concurrency ?? 16)], env };
+  return { cmd: toolNode(), args: [path.join(__dirname, 'ceiling.js'), site.dir, BUCKET, String(concurrency ?? 16)], env };
+}
+
+/** BENCH_NODE: the Node binary for the product and the ceiling client, e.g. Node 24, the action's runtime (default: this one). */
+function toolNode() {
+  return process.env.BENCH_NODE || process.execPath;
 }
 
 /** BENCH_NODE_ARGS (e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof'): Node flags for the product, to profile it in a bench run. */
@@ -390,7 +395,13 @@ async function main() {
   const table = withRatios(rows);
   console.log('');
   printTable(table);
-  const meta = { date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, size: args.size, runs: args.runs };
+  const meta = {
+    date: new Date().toISOString(),
+    node: spawnSync(toolNode(), ['--version'], { encoding: 'utf8' }).stdout.trim(),
+    cpus: os.cpus().length,
+    size: args.size,
+    runs: args.runs,
+  };
   fs.writeFileSync(args.json, `${JSON.stringify({ meta, rows: table }, null, 2)}\n`);
   console.log(`\nWritten to ${path.relative(process.cwd(), args.json)}`);
 }

@@ -1,4 +1,5 @@
-/** Entry point of the bundled action: run the pipeline. */
+/** Entry point of the bundled action: heap settings first, then the pipeline. */
+import './heap';
 import { run } from './main';
 
 void run();
