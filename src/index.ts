@@ -1,5 +1,4 @@
-/** Entry point of the bundled action: heap settings first, then the pipeline. */
-import './heap';
+/** Entry point of the bundled action: run the pipeline. */
 import { run } from './main';
 
 void run();
