@@ -357,18 +357,25 @@ async function main() {
       Object.assign(base, generateSite(base.dir, args.size));
       console.log(`Site '${args.size}': ${base.files.length} files, ${(base.bytes / 1e6).toFixed(0)} MB; ${args.runs} runs per tool.`);
     }
-    for (const tool of oneToThree.length > 0 ? args.tools : []) {
-      const runs = [];
-      for (let i = 0; i < args.runs; i++) {
+    // Passes interleave the tools (product, aws, ceiling, product, ...), so a machine that slows
+    // down part-way through slows every tool alike and the ratios hold.
+    const tools = oneToThree.length > 0 ? args.tools : [];
+    const runsOf = Object.fromEntries(tools.map((tool) => [tool, []]));
+    for (let i = 0; i < args.runs; i++) {
+      for (const tool of tools) {
         process.stdout.write(`  ${tool}: pass ${i + 1}/${args.runs} of scenarios ${oneToThree.join(', ')}\n`);
-        runs.push(await passOneToThree(tool, base, work, oneToThree, tool === 'ceiling' ? args.ceilingConcurrency : undefined));
+        runsOf[tool].push(await passOneToThree(tool, base, work, oneToThree, tool === 'ceiling' ? args.ceilingConcurrency : undefined));
       }
-      for (const scenario of oneToThree) rows.push({ scenario, tool, ...aggregate(runs.map((r) => r[scenario])) });
+    }
+    for (const tool of tools) {
+      for (const scenario of oneToThree) rows.push({ scenario, tool, ...aggregate(runsOf[tool].map((r) => r[scenario])) });
     }
     for (const concurrency of args.sweep) {
-      for (const tool of ['product', 'ceiling']) {
-        const runs = [];
-        for (let i = 0; i < args.runs; i++) runs.push(await passOneToThree(tool, base, work, ['1'], concurrency));
+      const sweepRuns = { product: [], ceiling: [] };
+      for (let i = 0; i < args.runs; i++) {
+        for (const tool of ['product', 'ceiling']) sweepRuns[tool].push(await passOneToThree(tool, base, work, ['1'], concurrency));
+      }
+      for (const [tool, runs] of Object.entries(sweepRuns)) {
         process.stdout.write(`  sweep ${tool} c=${concurrency}: ${(median(runs.map((r) => r['1'].wallMs)) / 1000).toFixed(2)} s\n`);
         rows.push({ scenario: '1', tool, concurrency, sweep: true, ...aggregate(runs.map((r) => r['1'])) });
       }
