@@ -20,7 +20,8 @@ function bundledPackages() {
   for (const map of fs.readdirSync(DIST).filter((name) => name.endsWith('.js.map'))) {
     const { sources } = JSON.parse(fs.readFileSync(path.join(DIST, map), 'utf8'));
     for (const source of sources) {
-      const match = /^(?:.*\/)?(node_modules\/(?:.*\/node_modules\/)?(?:@[^/]+\/)?[^/]+)\//.exec(source.replace(/^(\.\.?\/)+/, ''));
+      // Anchored at the first node_modules/, so a nested copy (a/node_modules/b) is not taken for the top-level b.
+      const match = /^(node_modules\/(?:.*\/node_modules\/)?(?:@[^/]+\/)?[^/]+)\//.exec(source.replace(/^(\.\.?\/)+/, ''));
       if (match) packages.add(match[1]);
     }
   }

@@ -4,8 +4,7 @@
  */
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
-import * as fsCallbacks from 'node:fs';
-import { promises as fs, type Dirent } from 'node:fs';
+import { close, open, promises as fs, read, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import pMap from 'p-map';
 import type { Config } from './config';
@@ -250,21 +249,21 @@ const freeReadBuffers: Buffer[] = [];
  */
 export function hashFile(absPath: string): Promise<{ md5: string; size: number }> {
   return new Promise((resolve, reject) => {
-    fsCallbacks.open(absPath, 'r', (openError, fd) => {
+    open(absPath, 'r', (openError, fd) => {
       if (openError) return reject(openError);
       const buffer = freeReadBuffers.pop() ?? Buffer.allocUnsafeSlow(READ_BUFFER_BYTES);
       const hash = createHash('md5');
       let size = 0;
       const finish = (error: Error | null): void => {
         freeReadBuffers.push(buffer);
-        fsCallbacks.close(fd, (closeError) => {
+        close(fd, (closeError) => {
           const failure = error ?? closeError;
           if (failure) reject(failure);
           else resolve({ md5: hash.digest('hex'), size });
         });
       };
       const readNext = (): void =>
-        fsCallbacks.read(fd, buffer, 0, buffer.length, null, (readError, bytesRead) => {
+        read(fd, buffer, 0, buffer.length, null, (readError, bytesRead) => {
           if (readError) return finish(readError);
           if (bytesRead === 0) return finish(null);
           hash.update(buffer.subarray(0, bytesRead));
