@@ -1,4 +1,6 @@
 /** Two projects: fast pure/unit tests, and end-to-end tests that run dist/index.js against local servers. */
+// Sources import with a .js extension (ready for ES modules); CommonJS jest resolves the .ts file.
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 const tsJest = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.jest.json', diagnostics: { warnOnly: false } }],
 };
@@ -12,12 +14,14 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform: tsJest,
+      moduleNameMapper,
       testMatch: ['<rootDir>/__tests__/*.test.ts'],
     },
     {
       displayName: 'e2e',
       testEnvironment: 'node',
       transform: tsJest,
+      moduleNameMapper,
       testMatch: ['<rootDir>/__tests__/e2e/*.test.ts'],
     },
   ],

@@ -2,24 +2,13 @@
  * The post-deploy checks: each failure mode → its verdict and plain-words diagnosis (pure), which
  * checks run with which URLs, and the retry loop under a fake clock (no real waiting).
  */
-import {
-  autoRoute,
-  checkDelay,
-  CHECK_MAX_DELAY_MS,
-  classifyError,
-  describeOutcome,
-  judgeS3Private,
-  judgeSiteRoot,
-  judgeSpaRoute,
-  planChecks,
-  refineDiagnoses,
-  runChecks,
-  toProbeError,
-  type ProbeOutcome,
-} from '../src/checks';
-import { parseConfig, type Config } from '../src/config';
-import type { InputName } from '../src/names';
-import type { ProbeResponse, Prober } from '../src/ports';
+import { classifyError, toProbeError, type ProbeOutcome } from '../src/checks/diagnoses.js';
+import { autoRoute, planChecks } from '../src/checks/plan.js';
+import { checkDelay, CHECK_MAX_DELAY_MS, runChecks } from '../src/checks/run.js';
+import { describeOutcome, judgeS3Private, judgeSiteRoot, judgeSpaRoute, refineDiagnoses } from '../src/checks/verdicts.js';
+import { parseConfig, type Config } from '../src/config/parse.js';
+import type { InputName } from '../src/names.js';
+import type { ProbeResponse, Prober } from '../src/ports.js';
 
 const SITE = 'https://d111111abcdef8.cloudfront.net';
 const S3_URL = 'https://site-bucket.s3.eu-west-1.amazonaws.com/index.html';

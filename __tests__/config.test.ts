@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULTS, parseConfig, parsePrefix, splitList, type Env } from '../src/config';
-import { ConfigError } from '../src/errors';
-import { Inputs, Outputs, type InputName } from '../src/names';
+import { DEFAULTS, parseConfig, type Env } from '../src/config/parse.js';
+import { parsePrefix } from '../src/config/identifiers.js';
+import { splitList } from '../src/config/values.js';
+import { ConfigError } from '../src/errors.js';
+import { Inputs, Outputs, type InputName } from '../src/names.js';
 
 const ENV: Env = { AWS_REGION: 'eu-west-1', GITHUB_WORKSPACE: '/work/site', GITHUB_EVENT_NAME: 'push', GITHUB_SHA: 'abc123' };
 

@@ -1,8 +1,8 @@
 import { AssumeRoleWithWebIdentityCommand, STSClient } from '@aws-sdk/client-sts';
-import { parseConfig, type Config } from '../src/config';
-import { resolveCredentials, SESSION_DURATION_SECONDS, type CredentialDeps } from '../src/credentials';
-import type { InputName } from '../src/names';
-import { startFakeSts, type FakeSts } from './fixtures/fake-sts';
+import { parseConfig, type Config } from '../src/config/parse.js';
+import { resolveCredentials, SESSION_DURATION_SECONDS, type CredentialDeps } from '../src/credentials.js';
+import type { InputName } from '../src/names.js';
+import { startFakeSts, type FakeSts } from './fixtures/fake-sts.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/deploy-site';
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOm9jdG8tb3JnL3NpdGU6cHVsbF9yZXF1ZXN0In0.c2lnbmF0dXJl';

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parse, type Tags, type YAMLMap, type YAMLSeq } from 'yaml';
-import { parseConfig, type Env } from '../src/config';
+import { parseConfig, type Env } from '../src/config/parse.js';
 
 const ROOT = path.join(__dirname, '..');
 const read = (relPath: string): string => readFileSync(path.join(ROOT, relPath), 'utf8');

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
-import { parseConfig, type Config } from '../src/config';
-import { callerReference, resolveSiteUrl, startInvalidation, waitForInvalidation, type InvalidateDeps } from '../src/invalidate';
-import type { InputName } from '../src/names';
-import type { Cdn } from '../src/ports';
-import type { InvalidationResult } from '../src/types';
+import { parseConfig, type Config } from '../src/config/parse.js';
+import { callerReference, resolveSiteUrl, startInvalidation, waitForInvalidation, type InvalidateDeps } from '../src/cdn/invalidate.js';
+import type { InputName } from '../src/names.js';
+import type { Cdn } from '../src/ports.js';
+import type { InvalidationResult } from '../src/types.js';
 
 const DIST = 'E1ABCDEF2GHIJK';
 

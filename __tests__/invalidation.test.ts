@@ -6,7 +6,7 @@ import {
   encodeInvalidationPath,
   invalidationPathsFor,
   type InvalidationConfig,
-} from '../src/invalidation';
+} from '../src/cdn/paths.js';
 
 const site = (over: Partial<InvalidationConfig> = {}): InvalidationConfig => ({
   prefix: '',

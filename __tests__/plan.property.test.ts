@@ -6,8 +6,8 @@
  * src/remote.ts does.
  */
 import fc from 'fast-check';
-import { compareKeys, keysNeedingStoredMd5, planDeploy, planRemoval } from '../src/plan';
-import type { FileKind, LocalFile, Plan, RemoteObject } from '../src/types';
+import { compareKeys, keysNeedingStoredMd5, planDeploy, planRemoval } from '../src/plan/plan.js';
+import type { FileKind, LocalFile, Plan, RemoteObject } from '../src/types.js';
 
 const RUNS = 200;
 

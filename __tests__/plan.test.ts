@@ -1,13 +1,6 @@
-import {
-  compareKeys,
-  isMultipartEtag,
-  keysNeedingStoredMd5,
-  MULTIPART_ABOVE_BYTES,
-  planDeploy,
-  planRemoval,
-  uploadReason,
-} from '../src/plan';
-import type { FileKind, LocalFile, RemoteObject } from '../src/types';
+import { compareKeys, isMultipartEtag, keysNeedingStoredMd5, planDeploy, planRemoval, uploadReason } from '../src/plan/plan.js';
+import { MULTIPART_ABOVE_BYTES } from '../src/names.js';
+import type { FileKind, LocalFile, RemoteObject } from '../src/types.js';
 
 const MD5_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const MD5_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';

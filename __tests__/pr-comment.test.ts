@@ -1,10 +1,10 @@
-import { parseConfig, type Config } from '../src/config';
-import { createPrComments } from '../src/github/pr-comments';
-import type { InputName } from '../src/names';
-import type { PrComments } from '../src/ports';
-import { prCommentMarker, renderPrComment, updatePrComment } from '../src/report/pr-comment';
-import type { DeployResult, LocalFile } from '../src/types';
-import { startFakeGithub, type FakeGithub } from './fixtures/fake-github';
+import { parseConfig, type Config } from '../src/config/parse.js';
+import { createPrComments, updatePrComment } from '../src/github/comment.js';
+import type { InputName } from '../src/names.js';
+import type { PrComments } from '../src/ports.js';
+import { prCommentMarker, renderPrComment } from '../src/report/comment-body.js';
+import type { DeployResult, LocalFile } from '../src/types.js';
+import { startFakeGithub, type FakeGithub } from './fixtures/fake-github.js';
 
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
 

@@ -1,4 +1,4 @@
-import { anyDepth, compileGlobs, contentTypeFor, makeCacheControl, makeScopeFilter } from '../src/rules';
+import { anyDepth, compileGlobs, contentTypeFor, makeCacheControl, makeScopeFilter } from '../src/plan/rules.js';
 
 describe('globs', () => {
   test.each([

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { GuardError } from '../src/errors';
-import { scanSource, type ScanOptions } from '../src/scan';
+import { GuardError } from '../src/errors.js';
+import { scanSource, type ScanOptions } from '../src/local/scan.js';
 
 let root: string;
 

@@ -1,5 +1,5 @@
-import { MAX_LISTED, renderSummary } from '../src/report/summary';
-import type { DeployResult, LocalFile } from '../src/types';
+import { MAX_LISTED, renderSummary } from '../src/report/summary.js';
+import type { DeployResult, LocalFile } from '../src/types.js';
 
 function file(key: string, size = 100): LocalFile {
   return { key, relPath: key, absPath: `/build/${key}`, size, md5: '0'.repeat(32), contentType: 'text/html', kind: 'asset' };

@@ -22638,10 +22638,10 @@ const {
   kGetNetConnect,
   kOptions,
   kFactory
-} = __webpack_require__(1117)
+} = __webpack_require__(3498)
 const MockClient = __webpack_require__(7365)
 const MockPool = __webpack_require__(4004)
-const { matchValue, buildMockOptions } = __webpack_require__(3397)
+const { matchValue, buildMockOptions } = __webpack_require__(5778)
 const { InvalidArgumentError, UndiciError } = __webpack_require__(8707)
 const Dispatcher = __webpack_require__(992)
 const Pluralizer = __webpack_require__(1529)
@@ -22807,7 +22807,7 @@ module.exports = MockAgent
 
 const { promisify } = __webpack_require__(9023)
 const Client = __webpack_require__(6197)
-const { buildMockDispatch } = __webpack_require__(3397)
+const { buildMockDispatch } = __webpack_require__(5778)
 const {
   kDispatches,
   kMockAgent,
@@ -22816,7 +22816,7 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __webpack_require__(1117)
+} = __webpack_require__(3498)
 const { MockInterceptor } = __webpack_require__(1511)
 const Symbols = __webpack_require__(6443)
 const { InvalidArgumentError } = __webpack_require__(8707)
@@ -22897,7 +22897,7 @@ module.exports = {
 "use strict";
 
 
-const { getResponseData, buildKey, addMockDispatch } = __webpack_require__(3397)
+const { getResponseData, buildKey, addMockDispatch } = __webpack_require__(5778)
 const {
   kDispatches,
   kDispatchKey,
@@ -22905,7 +22905,7 @@ const {
   kDefaultTrailers,
   kContentLength,
   kMockDispatch
-} = __webpack_require__(1117)
+} = __webpack_require__(3498)
 const { InvalidArgumentError } = __webpack_require__(8707)
 const { buildURL } = __webpack_require__(3440)
 
@@ -23113,7 +23113,7 @@ module.exports.MockScope = MockScope
 
 const { promisify } = __webpack_require__(9023)
 const Pool = __webpack_require__(5076)
-const { buildMockDispatch } = __webpack_require__(3397)
+const { buildMockDispatch } = __webpack_require__(5778)
 const {
   kDispatches,
   kMockAgent,
@@ -23122,7 +23122,7 @@ const {
   kOrigin,
   kOriginalDispatch,
   kConnected
-} = __webpack_require__(1117)
+} = __webpack_require__(3498)
 const { MockInterceptor } = __webpack_require__(1511)
 const Symbols = __webpack_require__(6443)
 const { InvalidArgumentError } = __webpack_require__(8707)
@@ -23172,7 +23172,7 @@ module.exports = MockPool
 
 /***/ }),
 
-/***/ 1117:
+/***/ 3498:
 /***/ ((module) => {
 
 "use strict";
@@ -23203,7 +23203,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3397:
+/***/ 5778:
 /***/ ((module, __unused_webpack_exports, __webpack_require__) => {
 
 "use strict";
@@ -23216,7 +23216,7 @@ const {
   kOriginalDispatch,
   kOrigin,
   kGetNetConnect
-} = __webpack_require__(1117)
+} = __webpack_require__(3498)
 const { buildURL, nop } = __webpack_require__(3440)
 const { STATUS_CODES } = __webpack_require__(8611)
 const {

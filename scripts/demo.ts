@@ -9,10 +9,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createTestCa, s3Origin, startDirectS3, startEdge } from '../__tests__/fixtures/edge';
-import { startFakeCloudFront } from '../__tests__/fixtures/fake-cloudfront';
-import { makeSite, runAction, type ActionRun } from '../__tests__/fixtures/run-action';
-import { startS3 } from '../__tests__/fixtures/s3-server';
+import { createTestCa, s3Origin, startDirectS3, startEdge } from '../__tests__/fixtures/edge.js';
+import { startFakeCloudFront } from '../__tests__/fixtures/fake-cloudfront.js';
+import { makeSite, runAction, type ActionRun } from '../__tests__/fixtures/run-action.js';
+import { startS3 } from '../__tests__/fixtures/s3-server.js';
 
 const BUCKET = 'demo-site';
 const DISTRIBUTION = 'EDEMO1234567';

@@ -4,6 +4,8 @@
  * is transpiled on load with TypeScript's own transpileModule: no type check, no output on disk.
  */
 const fs = require('node:fs');
+const Module = require('node:module');
+const path = require('node:path');
 const ts = require('typescript');
 
 const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true, sourceMap: false };
@@ -11,4 +13,14 @@ const compilerOptions = { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarge
 require.extensions['.ts'] = (module, filename) => {
   const { outputText } = ts.transpileModule(fs.readFileSync(filename, 'utf8'), { compilerOptions, fileName: filename });
   module._compile(outputText, filename);
+};
+
+// Sources import with a .js extension (ready for ES modules): resolve `./x.js` to `./x.ts` when only that exists.
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, ...rest) {
+  if (/^\.{1,2}\/.*\.js$/.test(request) && parent?.filename) {
+    const asTs = path.resolve(path.dirname(parent.filename), request.replace(/\.js$/, '.ts'));
+    if (fs.existsSync(asTs)) return asTs;
+  }
+  return resolveFilename.call(this, request, parent, ...rest);
 };

@@ -4,10 +4,10 @@
  */
 import * as core from '@actions/core';
 import pMap from 'p-map';
-import { DeployError, errorMessage } from './errors';
-import type { ObjectStore } from './ports';
-import { describeError } from './retry';
-import type { FileKind, PlannedUpload } from './types';
+import { DeployError, errorMessage } from './errors.js';
+import type { ObjectStore } from './ports.js';
+import { describeError } from './retry.js';
+import type { FileKind, PlannedUpload } from './types.js';
 
 export interface UploadStats {
   uploaded: number;

@@ -7,12 +7,13 @@
  * Every secret is passed to `setSecret` the moment it exists, before anything could print it.
  */
 import type { STSClient } from '@aws-sdk/client-sts';
-import { loadSts } from './lazy';
-import type { Config } from './config';
-import { Inputs } from './names';
-import type { Sleep } from './ports';
-import { describeError, isRetryableAwsError, withRetry } from './retry';
-import type { Credentials } from './types';
+import { loadSts } from './aws/load-sdk.js';
+import { isPullRequestEvent } from './config/context.js';
+import type { Config } from './config/parse.js';
+import { Inputs } from './names.js';
+import type { Sleep } from './ports.js';
+import { describeError, isRetryableAwsError, withRetry } from './retry.js';
+import type { Credentials } from './types.js';
 
 export interface CredentialDeps {
   /** core.getIDToken in production. */
@@ -138,7 +139,7 @@ export function explainStsError(err: unknown, config: Config): string {
   const raw = (err as { message?: unknown })?.message;
   const detail = `STS ${code || 'error'}: ${typeof raw === 'string' ? raw : String(err)}`;
   const repo = config.run.repository ? `${config.run.repository.owner}/${config.run.repository.repo}` : 'OWNER/REPO';
-  const isPr = config.run.eventName === 'pull_request' || config.run.eventName === 'pull_request_target';
+  const isPr = isPullRequestEvent(config.run.eventName);
   const sub =
     `${OIDC_PROVIDER}:sub must match this job: ` +
     (isPr ? `'repo:${repo}:pull_request' for pull_request events` : `e.g. 'repo:${repo}:ref:refs/heads/main' for pushes to main`) +

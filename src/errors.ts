@@ -1,3 +1,4 @@
+/** Error kinds the action raises on purpose (bad input, a guard, a failed write), and how values are shown in messages. */
 /** A bad input: names the input and says how to fix it. Thrown before any network call. */
 export class ConfigError extends Error {
   constructor(

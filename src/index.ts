@@ -1,4 +1,4 @@
 /** Entry point of the bundled action: run the pipeline. */
-import { run } from './main';
+import { run } from './main.js';
 
 void run();

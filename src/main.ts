@@ -1,89 +1,51 @@
 /**
- * The pipeline, top to bottom:
+ * The pipeline, top to bottom, wiring only:
  * config → credentials → scan → (list ‖ hash) → plan → apply (upload) → invalidate → delete → checks → report.
- * Each stage lives in its own module; this file only wires them.
  */
 import * as core from '@actions/core';
-import { readFileSync } from 'node:fs';
-import { deleteAll, uploadAll } from './apply';
-import { createAwsClients, createStsClient } from './aws/clients';
-import { createCdn } from './aws/cdn';
-import { createS3Store } from './aws/s3-store';
-import { runChecks } from './checks';
-import { parseConfig, type Config } from './config';
-import { resolveCredentials } from './credentials';
-import { ConfigError, DeployError, errorMessage, GuardError } from './errors';
-import { describeError } from './retry';
-import { createPrComments } from './github/pr-comments';
-import { createProber } from './http/probe';
-import { resolveSiteUrl, startInvalidation, waitForInvalidation } from './invalidate';
-import type { InputName } from './names';
-import { planDeploy, planRemoval } from './plan';
-import type { Cdn, ObjectStore, Prober } from './ports';
-import { listRemote, startListing } from './remote';
-import { setOutputs } from './report/outputs';
-import { updatePrComment } from './report/pr-comment';
-import { writeSummary } from './report/summary';
-import { findSourceFiles, hashSourceFiles } from './scan';
-import type { ChecksOutcome, CheckResult, Credentials, DeployResult, StageName } from './types';
-import { logPlan } from './report/plan-log';
+import { deleteAll, uploadAll } from './apply.js';
+import { createAwsClients, createStsClient } from './aws/clients.js';
+import { createCdn } from './aws/cloudfront.js';
+import { createS3Store } from './aws/s3-store.js';
+import { resolveSiteUrl, startInvalidation, waitForInvalidation } from './cdn/invalidate.js';
+import { runChecks } from './checks/run.js';
+import { readEvent } from './config/context.js';
+import { parseConfig, type Config } from './config/parse.js';
+import { resolveCredentials } from './credentials.js';
+import { errorMessage } from './errors.js';
+import { createProber } from './http/probe.js';
+import { hashSourceFiles } from './local/hash.js';
+import { findSourceFiles } from './local/scan.js';
+import type { InputName } from './names.js';
+import { planDeploy, planRemoval } from './plan/plan.js';
+import type { Cdn, ObjectStore } from './ports.js';
+import { listRemote, startListing } from './remote/list.js';
+import { logPlan } from './report/plan-log.js';
+import { checksOutcome, newResult, report } from './report/report.js';
+import { stageRunner, type Stage } from './stages.js';
+import type { DeployResult } from './types.js';
 
-/** Everything run() needs from outside; tests and the demo may hand in their own. */
-export interface Deps {
-  loadConfig: () => Config;
-  resolveCredentials: (config: Config) => Promise<Credentials | undefined>;
-  connect: (config: Config, credentials: Credentials | undefined) => { store: ObjectStore; cdn: Cdn; failedAttempts?: () => number };
-  prober: () => Prober;
-}
-
-export function realDeps(): Deps {
-  return {
-    loadConfig: () => parseConfig((name: InputName) => core.getInput(name), process.env, readEvent(process.env.GITHUB_EVENT_PATH)),
-    resolveCredentials: (config) =>
-      resolveCredentials(config, {
-        getIdToken: (aud) => core.getIDToken(aud),
-        sts: () => createStsClient(config.region),
-        setSecret: core.setSecret,
-        info: core.info,
-      }),
-    connect: (config, credentials) => {
-      const clients = createAwsClients(config.region, credentials);
-      return {
-        store: createS3Store(clients.s3, config.bucket),
-        cdn: createCdn(clients.cloudfront),
-        failedAttempts: clients.failedAttempts,
-      };
-    },
-    prober: createProber,
-  };
-}
-
-/** Runs one stage inside a log group, timing it and explaining raw failures. */
-type Stage = <T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>;
-
-export async function run(deps: Deps = realDeps()): Promise<void> {
+export async function run(): Promise<void> {
   const timings: DeployResult['timings'] = {};
-  const stage: Stage = async (name, title, fn) => {
-    core.startGroup(title);
-    const started = Date.now();
-    try {
-      return await fn();
-    } catch (err) {
-      throw explainStageFailure(name, title, err);
-    } finally {
-      timings[name] = Date.now() - started;
-      core.endGroup();
-    }
-  };
+  const stage = stageRunner(timings);
   let config: Config | undefined;
   let result: DeployResult | undefined;
   let failedAttempts: (() => number) | undefined;
   try {
-    config = deps.loadConfig();
+    config = parseConfig((name: InputName) => core.getInput(name), process.env, readEvent(process.env.GITHUB_EVENT_PATH));
     const cfg = config;
-    const credentials = await stage('credentials', 'Credentials', () => deps.resolveCredentials(cfg));
-    const { store, cdn, ...connection } = deps.connect(cfg, credentials);
-    failedAttempts = connection.failedAttempts;
+    const credentials = await stage('credentials', 'Credentials', () =>
+      resolveCredentials(cfg, {
+        getIdToken: (aud) => core.getIDToken(aud),
+        sts: () => createStsClient(cfg.region),
+        setSecret: core.setSecret,
+        info: core.info,
+      }),
+    );
+    const clients = createAwsClients(cfg.region, credentials);
+    failedAttempts = clients.failedAttempts;
+    const store = createS3Store(clients.s3, cfg.bucket);
+    const cdn = createCdn(clients.cloudfront);
     const siteUrl = await resolveSiteUrl(cdn, cfg);
     const found = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => findSourceFiles(cfg)) : [];
     // The folder passed its guards: list the bucket while the files are hashed (both take seconds).
@@ -97,7 +59,7 @@ export async function run(deps: Deps = realDeps()): Promise<void> {
     });
     result = newResult(cfg, plan, siteUrl, timings);
     // A dry run stops here, but still reports (summary, outputs) below.
-    if (!cfg.dryRun) await execute(cfg, plan, { store, cdn, prober: deps.prober }, result, stage);
+    if (!cfg.dryRun) await execute(cfg, plan, { store, cdn }, result, stage);
   } catch (err) {
     const message = errorMessage(err);
     if (result) result.error = message;
@@ -113,11 +75,10 @@ export async function run(deps: Deps = realDeps()): Promise<void> {
 async function execute(
   cfg: Config,
   plan: DeployResult['plan'],
-  parts: { store: ObjectStore; cdn: Cdn; prober: () => Prober },
+  { store, cdn }: { store: ObjectStore; cdn: Cdn },
   result: DeployResult,
   stage: Stage,
 ): Promise<void> {
-  const { store, cdn } = parts;
   const applied = { uploaded: 0, bytesUploaded: 0, deleted: 0 };
   result.applied = applied;
   await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied));
@@ -133,86 +94,7 @@ async function execute(
   if (cfg.mode === 'deploy') {
     // Stale objects go only after the new index is live and cached copies are being dropped.
     applied.deleted = await stage('delete', 'Deleting stale objects', () => deleteAll(store, plan.deletes));
-    result.checks = await stage('checks', 'Post-deploy checks', () => (cfg.checks ? runChecks(parts.prober(), cfg, result.siteUrl) : []));
+    result.checks = await stage('checks', 'Post-deploy checks', () => (cfg.checks ? runChecks(createProber(), cfg, result.siteUrl) : []));
     result.checksOutcome = checksOutcome(result.checks);
-  }
-}
-
-/** What a raw failure (an AWS or network error) in each stage leaves behind, in plain words. */
-const AFTERMATH: Partial<Record<StageName, string>> = {
-  credentials: 'Nothing was written or deleted.',
-  scan: 'Nothing was written or deleted.',
-  hash: 'Nothing was written or deleted.',
-  list: 'Nothing was written or deleted.',
-  apply: 'Some files may be uploaded; nothing was deleted. Rerun to converge.',
-  invalidate: 'The files are uploaded; no stale object was deleted. Rerun to converge.',
-  delete: 'The files are uploaded; some stale objects may remain. Rerun to converge.',
-};
-
-/** Our own errors already say what failed and what to do; raw ones get the stage and the aftermath. */
-function explainStageFailure(name: StageName, title: string, err: unknown): unknown {
-  const ours = err instanceof ConfigError || err instanceof GuardError || err instanceof DeployError;
-  const raw = typeof err === 'object' && err !== null && ('$metadata' in err || 'errno' in err);
-  if (ours || !raw) return err;
-  return new Error(`${title} failed: ${describeError(err)}. ${AFTERMATH[name] ?? ''}`.trim(), { cause: err });
-}
-
-function newResult(
-  config: Config,
-  plan: DeployResult['plan'],
-  siteUrl: string | undefined,
-  timings: DeployResult['timings'],
-): DeployResult {
-  const previewUrl = siteUrl && config.prefix ? `${siteUrl}/${config.prefix}${config.indexDocument}` : undefined;
-  return {
-    mode: config.mode,
-    dryRun: config.dryRun,
-    bucket: config.bucket,
-    prefix: config.prefix,
-    plan,
-    siteUrl,
-    previewUrl,
-    checks: [],
-    checksOutcome: 'skipped',
-    timings,
-    sha: config.run.sha,
-  };
-}
-
-function checksOutcome(checks: CheckResult[]): ChecksOutcome {
-  if (checks.length === 0) return 'skipped';
-  return checks.every((check) => check.passed) ? 'passed' : 'failed';
-}
-
-async function report(config: Config, result: DeployResult, stage: Stage): Promise<void> {
-  await stage('report', 'Report', async () => {
-    setOutputs(result);
-    await updatePrComment(createPrComments(config), config, result);
-    await writeSummary(result).catch((err) => core.warning(`Could not write the job summary: ${errorMessage(err)}`));
-  });
-  const failed = result.checks.filter((check) => !check.passed);
-  if (failed.length > 0) {
-    core.setFailed(
-      `Post-deploy checks failed: ${failed.map((check) => `${check.name} (${check.url}): ${check.diagnosis ?? check.got}`).join('; ')}`,
-    );
-  }
-  core.info(summaryLine(result));
-}
-
-function summaryLine(result: DeployResult): string {
-  // Wall time since the process started: hashing and listing overlap, so stage times do not add up.
-  const total = process.uptime() * 1000;
-  const a = result.applied;
-  const done = a ? `${a.uploaded} uploaded (${a.bytesUploaded} bytes), ${a.deleted} deleted` : 'nothing written (dry run)';
-  const retried = result.failedAttempts ? ` ${result.failedAttempts} AWS request attempt(s) failed and were retried or reported.` : '';
-  return `Done in ${(total / 1000).toFixed(1)} s: ${done}, ${result.plan.unchanged.length} unchanged; checks ${result.checksOutcome}.${retried}`;
-}
-
-function readEvent(eventPath: string | undefined): unknown {
-  if (!eventPath) return {};
-  try {
-    return JSON.parse(readFileSync(eventPath, 'utf8')) as unknown;
-  } catch {
-    return {};
   }
 }

@@ -1,4 +1,4 @@
-/** The binding input and output names of ../SPEC.md, written once. A test holds action.yml to them. */
+/** Names and constants shared across modules: the action's input and output names (a test holds action.yml to them), metadata keys, limits. */
 export const Inputs = {
   Bucket: 'bucket',
   SourceDir: 'source-dir',
@@ -46,3 +46,12 @@ export type OutputName = (typeof Outputs)[keyof typeof Outputs];
 
 /** Object metadata key holding the hex MD5 of the uploaded file (x-amz-meta-md5). */
 export const MD5_METADATA_KEY = 'md5';
+
+/** The User-Agent every AWS and GitHub request carries. */
+export const USER_AGENT = 's3-cloudfront-deploy-action';
+
+/**
+ * Files larger than this go as a multipart upload (aws/s3-store.ts); smaller ones in one PutObject.
+ * The planner needs it for the upload order.
+ */
+export const MULTIPART_ABOVE_BYTES = 8 * 1024 * 1024;

@@ -2,7 +2,7 @@
  * The narrow interfaces through which stages touch the outside world. Only the adapters in aws/,
  * github/ and http/ import SDKs; tests hand in fakes or adapters pointed at local servers.
  */
-import type { LocalFile, RemoteObject } from './types';
+import type { LocalFile, RemoteObject } from './types.js';
 
 export interface ObjectStore {
   /** Every object whose key starts with `prefix` (all pages). */

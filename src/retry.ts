@@ -1,5 +1,5 @@
 /** One retry helper for everything the SDK does not already retry (or retries too briefly). */
-import type { Sleep } from './ports';
+import type { Sleep } from './ports.js';
 
 export interface RetryOptions {
   /** Short name for log lines, e.g. "CreateInvalidation". */

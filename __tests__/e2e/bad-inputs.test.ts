@@ -23,11 +23,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import pLimit from 'p-limit';
+import pMap from 'p-map';
 import { parse } from 'yaml';
-import { Inputs, type InputName } from '../../src/names';
-import { runAction, type ActionRun } from '../fixtures/run-action';
-import { useSiteBed } from '../fixtures/site-bed';
+import { Inputs, type InputName } from '../../src/names.js';
+import { runAction, type ActionRun } from '../fixtures/run-action.js';
+import { useSiteBed } from '../fixtures/site-bed.js';
 
 const BUCKET = 'bad-inputs-bucket';
 const SITE = {
@@ -189,21 +189,20 @@ beforeEach(async () => {
 
 /** Runs `cases` a few at a time; returns one line per broken promise, for a single report. */
 async function refuseAll(cases: Case[]): Promise<string[]> {
-  const limit = pLimit(PARALLEL);
-  const problems = await Promise.all(
-    cases.map((c, i) =>
-      limit(async () => {
-        // Tags this run's requests (User-Agent `app/<id>`), so any request is pinned on its case.
-        const appId = `case-${i}`;
-        const run = await runAction({
-          inputs: { bucket: BUCKET, checks: 'false', [c.input]: c.value },
-          endpoint: bed.s3.endpoint,
-          workspace: bed.workspace,
-          env: { AWS_SDK_UA_APP_ID: appId },
-        });
-        return problemsOf(c, run, requestsTagged(appId)).map((p) => `${c.input} (${c.label}): ${p}`);
-      }),
-    ),
+  const problems = await pMap(
+    cases,
+    async (c, i) => {
+      // Tags this run's requests (User-Agent `app/<id>`), so any request is pinned on its case.
+      const appId = `case-${i}`;
+      const run = await runAction({
+        inputs: { bucket: BUCKET, checks: 'false', [c.input]: c.value },
+        endpoint: bed.s3.endpoint,
+        workspace: bed.workspace,
+        env: { AWS_SDK_UA_APP_ID: appId },
+      });
+      return problemsOf(c, run, requestsTagged(appId)).map((p) => `${c.input} (${c.label}): ${p}`);
+    },
+    { concurrency: PARALLEL },
   );
   return problems.flat();
 }

@@ -1,17 +1,17 @@
 /**
  * The bundle loads only what a run needs. CloudFront, STS and @actions/github live in chunk files
- * of their own (src/lazy.ts), read only by a run that uses them. Proof: a copy of dist/ without
+ * of their own (src/aws/load-sdk.ts, src/github/load-sdk.ts), read only by a run that uses them. Proof: a copy of dist/ without
  * its chunks still deploys a plain push, and each feature that needs a chunk fails on that copy
  * (so the chunks really hold those SDKs, and the plain run really never opened them).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startFakeCloudFront, type FakeCloudFront } from '../fixtures/fake-cloudfront';
-import { startFakeGithub, type FakeGithub } from '../fixtures/fake-github';
-import { startFakeOidc, type FakeOidc } from '../fixtures/fake-oidc';
-import { makeSite, runAction, type ActionRun, type RunActionOptions } from '../fixtures/run-action';
-import { startS3, type S3Fixture } from '../fixtures/s3-server';
+import { startFakeCloudFront, type FakeCloudFront } from '../fixtures/fake-cloudfront.js';
+import { startFakeGithub, type FakeGithub } from '../fixtures/fake-github.js';
+import { startFakeOidc, type FakeOidc } from '../fixtures/fake-oidc.js';
+import { makeSite, runAction, type ActionRun, type RunActionOptions } from '../fixtures/run-action.js';
+import { startS3, type S3Fixture } from '../fixtures/s3-server.js';
 
 jest.setTimeout(240_000);
 

@@ -3,14 +3,14 @@
  * real SDK client made by the real factory: endpoint from AWS_ENDPOINT_URL_CLOUDFRONT, SigV4, REST-XML.
  */
 import * as core from '@actions/core';
-import { createCdn } from '../../src/aws/cdn';
-import { createAwsClients } from '../../src/aws/clients';
-import { parseConfig, type Config } from '../../src/config';
-import { resolveSiteUrl, startInvalidation, waitForInvalidation, type InvalidateDeps } from '../../src/invalidate';
-import type { InputName } from '../../src/names';
-import type { Cdn } from '../../src/ports';
-import { isRetryableAwsError } from '../../src/retry';
-import { startFakeCloudFront, type FakeCloudFront } from '../fixtures/fake-cloudfront';
+import { createCdn } from '../../src/aws/cloudfront.js';
+import { createAwsClients } from '../../src/aws/clients.js';
+import { parseConfig, type Config } from '../../src/config/parse.js';
+import { resolveSiteUrl, startInvalidation, waitForInvalidation, type InvalidateDeps } from '../../src/cdn/invalidate.js';
+import type { InputName } from '../../src/names.js';
+import type { Cdn } from '../../src/ports.js';
+import { isRetryableAwsError } from '../../src/retry.js';
+import { startFakeCloudFront, type FakeCloudFront } from '../fixtures/fake-cloudfront.js';
 
 // The e2e project's testTimeout does not reach hooks; set it here.
 jest.setTimeout(120_000);

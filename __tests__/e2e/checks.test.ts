@@ -15,14 +15,14 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runChecks } from '../../src/checks';
-import { parseConfig } from '../../src/config';
-import { createProber } from '../../src/http/probe';
-import type { InputName } from '../../src/names';
-import type { Prober } from '../../src/ports';
-import { createTestCa, s3Origin, startDirectS3, startEdge, type DirectS3, type Edge, type TestCa } from '../fixtures/edge';
-import { makeSite, runAction, type ActionRun } from '../fixtures/run-action';
-import { startS3, type S3Fixture } from '../fixtures/s3-server';
+import { runChecks } from '../../src/checks/run.js';
+import { parseConfig } from '../../src/config/parse.js';
+import { createProber } from '../../src/http/probe.js';
+import type { InputName } from '../../src/names.js';
+import type { Prober } from '../../src/ports.js';
+import { createTestCa, s3Origin, startDirectS3, startEdge, type DirectS3, type Edge, type TestCa } from '../fixtures/edge.js';
+import { makeSite, runAction, type ActionRun } from '../fixtures/run-action.js';
+import { startS3, type S3Fixture } from '../fixtures/s3-server.js';
 
 // Servers start in hooks and the action runs as a child process: generous limits (the machine may be busy).
 jest.setTimeout(240_000);

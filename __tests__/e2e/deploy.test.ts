@@ -4,8 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeSite, runAction, type ActionRun } from '../fixtures/run-action';
-import { md5, useSiteBed } from '../fixtures/site-bed';
+import { makeSite, runAction, type ActionRun } from '../fixtures/run-action.js';
+import { md5, useSiteBed } from '../fixtures/site-bed.js';
 
 const BUCKET = 'site-bucket';
 const WRITES = ['PutObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'DeleteObjects', 'DeleteObject'];

@@ -20,8 +20,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ActionTimeoutError, makeSite, parseOutputFile, runAction } from '../fixtures/run-action';
-import { type S3Fixture, startS3 } from '../fixtures/s3-server';
+import { ActionTimeoutError, makeSite, parseOutputFile, runAction } from '../fixtures/run-action.js';
+import { type S3Fixture, startS3 } from '../fixtures/s3-server.js';
 
 // The e2e project's testTimeout in jest.config.js does not reach hooks/tests here; set it.
 jest.setTimeout(120_000);

@@ -11,14 +11,14 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { prCommentMarker } from '../../src/report/pr-comment';
-import { createTestCa, s3Origin, startDirectS3, startEdge, type DirectS3, type Edge, type TestCa } from '../fixtures/edge';
-import { startFakeCloudFront, type FakeCloudFront } from '../fixtures/fake-cloudfront';
-import { startFakeGithub, type FakeGithub } from '../fixtures/fake-github';
-import { startFakeOidc, type FakeOidc } from '../fixtures/fake-oidc';
-import { startFakeSts, type FakeSts } from '../fixtures/fake-sts';
-import { makeSite, runAction, type ActionRun } from '../fixtures/run-action';
-import { startS3, type S3Fixture } from '../fixtures/s3-server';
+import { prCommentMarker } from '../../src/report/comment-body.js';
+import { createTestCa, s3Origin, startDirectS3, startEdge, type DirectS3, type Edge, type TestCa } from '../fixtures/edge.js';
+import { startFakeCloudFront, type FakeCloudFront } from '../fixtures/fake-cloudfront.js';
+import { startFakeGithub, type FakeGithub } from '../fixtures/fake-github.js';
+import { startFakeOidc, type FakeOidc } from '../fixtures/fake-oidc.js';
+import { startFakeSts, type FakeSts } from '../fixtures/fake-sts.js';
+import { makeSite, runAction, type ActionRun } from '../fixtures/run-action.js';
+import { startS3, type S3Fixture } from '../fixtures/s3-server.js';
 
 const BUCKET = 'site';
 const ROLE = 'arn:aws:iam::123456789012:role/preview-deployer';

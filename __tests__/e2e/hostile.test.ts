@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runAction, type ActionRun, type RunActionOptions } from '../fixtures/run-action';
-import { md5, useSiteBed } from '../fixtures/site-bed';
+import { runAction, type ActionRun, type RunActionOptions } from '../fixtures/run-action.js';
+import { md5, useSiteBed } from '../fixtures/site-bed.js';
 
 const BUCKET = 'hostile-bucket';
 const WRITES = ['PutObject', 'CreateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'DeleteObjects', 'DeleteObject'];

@@ -6,9 +6,9 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { makeSite, runAction, type ActionRun } from '../fixtures/run-action';
-import { startS3, type S3Fixture } from '../fixtures/s3-server';
-import { startFakeCloudFront, type FakeCloudFront } from '../fixtures/fake-cloudfront';
+import { makeSite, runAction, type ActionRun } from '../fixtures/run-action.js';
+import { startS3, type S3Fixture } from '../fixtures/s3-server.js';
+import { startFakeCloudFront, type FakeCloudFront } from '../fixtures/fake-cloudfront.js';
 
 // Servers start in hooks and the action runs as a child process (up to three runs a test): generous
 // limits, the machine may be busy.

@@ -3,8 +3,8 @@
  * faults are ridden out and counted in the log; persistent ones fail the job without deleting
  * anything the source still has, and a rerun converges.
  */
-import { runAction, type ActionRun } from '../fixtures/run-action';
-import { useSiteBed } from '../fixtures/site-bed';
+import { runAction, type ActionRun } from '../fixtures/run-action.js';
+import { useSiteBed } from '../fixtures/site-bed.js';
 
 const BUCKET = 'faulty-bucket';
 

@@ -5,10 +5,9 @@
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { loadCloudFront, loadSts } from '../lazy';
-import type { Credentials } from '../types';
-
-export const USER_AGENT = 's3-cloudfront-deploy-action';
+import { loadCloudFront, loadSts } from './load-sdk.js';
+import { USER_AGENT } from '../names.js';
+import type { Credentials } from '../types.js';
 
 export interface AwsClients {
   s3: S3Client;

@@ -4,10 +4,9 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
-import { MD5_METADATA_KEY } from '../names';
-import { MULTIPART_ABOVE_BYTES } from '../plan';
-import type { DeleteFailure, ObjectStore } from '../ports';
-import type { LocalFile, RemoteObject } from '../types';
+import { MD5_METADATA_KEY, MULTIPART_ABOVE_BYTES } from '../names.js';
+import type { DeleteFailure, ObjectStore } from '../ports.js';
+import type { LocalFile, RemoteObject } from '../types.js';
 
 /**
  * Files up to MULTIPART_ABOVE_BYTES go in one PutObject with the whole file in memory: a Buffer body lets the
@@ -20,6 +19,8 @@ const QUEUE_SIZE = 4;
 const MULTIPART_AT_ONCE = 2;
 
 export function createS3Store(client: S3Client, bucket: string): ObjectStore {
+  // A slot shared by put() calls arriving from apply's p-map lanes: p-map maps a list it is given
+  // and cannot limit calls made elsewhere, so this one semaphore is p-limit's.
   const multipartSlot = pLimit(MULTIPART_AT_ONCE);
   return {
     async list(prefix) {

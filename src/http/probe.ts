@@ -6,7 +6,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
-import type { ProbeResponse, Prober } from '../ports';
+import type { ProbeResponse, Prober } from '../ports.js';
 
 export interface ProberOptions {
   /** Give up on one request after this long (connect + TLS + headers + first bytes). */

@@ -1,7 +1,7 @@
 /** The step outputs, from the same result the summary and the PR comment use. */
 import * as core from '@actions/core';
-import { Outputs } from '../names';
-import type { DeployResult } from '../types';
+import { Outputs } from '../names.js';
+import type { DeployResult } from '../types.js';
 
 export function outputsFor(result: DeployResult): Record<string, string> {
   const { plan, applied } = result;

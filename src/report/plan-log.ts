@@ -1,6 +1,6 @@
 /** One line per decision that matters: the plan's counts, and every action in a dry run. */
 import * as core from '@actions/core';
-import type { Plan } from '../types';
+import type { Plan } from '../types.js';
 
 /** A dry run prints each action; past this many, the rest go to the debug log only. */
 const MAX_INFO_LINES = 1000;

@@ -1,6 +1,7 @@
 /** The job summary: a pure renderer from DeployResult to Markdown, and a thin writer. */
 import * as core from '@actions/core';
-import type { DeployResult, Plan, StageName } from '../types';
+import type { DeployResult, Plan, StageName } from '../types.js';
+import { formatBytes } from './format.js';
 
 /** Long file lists are folded and capped so a 50,000-file deploy still gives a readable page. */
 export const MAX_LISTED = 200;
@@ -96,18 +97,6 @@ function fold(title: string, lines: string[]): string {
 function timings(values: Partial<Record<StageName, number>>): string {
   const parts = Object.entries(values).map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(1)} s`);
   return parts.length > 0 ? `<sub>Time per stage: ${parts.join(' · ')}</sub>\n` : '';
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function escapeMd(text: string): string {

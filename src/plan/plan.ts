@@ -2,7 +2,8 @@
  * The pure planner: manifests in, plan out, no I/O. Unchanged means same content (MD5), never
  * timestamps: a CI checkout gives every file a new mtime.
  */
-import type { FileKind, LocalFile, Plan, PlannedUpload, RemoteObject, UploadReason } from './types';
+import { MULTIPART_ABOVE_BYTES } from '../names.js';
+import type { FileKind, LocalFile, Plan, PlannedUpload, RemoteObject, UploadReason } from '../types.js';
 
 export interface PlanOptions {
   force: boolean;
@@ -64,12 +65,6 @@ export function planDeploy(local: LocalFile[], remote: RemoteObject[], options: 
 export function planRemoval(remote: RemoteObject[]): Plan {
   return { uploads: [], deletes: remote.map((object) => object.key).sort(compareKeys), unchanged: [] };
 }
-
-/**
- * Files larger than this go as a multipart upload (aws/s3-store.ts); smaller ones in one PutObject.
- * The planner needs it for the upload order.
- */
-export const MULTIPART_ABOVE_BYTES = 8 * 1024 * 1024;
 
 /**
  * Assets first, then HTML, the index document last, so no page points at an asset not yet there.

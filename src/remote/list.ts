@@ -1,11 +1,11 @@
 /** The remote side: list what is under the prefix, keep what the filters cover, resolve unclear ETags. */
 import * as core from '@actions/core';
 import pMap from 'p-map';
-import type { Config } from './config';
-import { keysNeedingStoredMd5 } from './plan';
-import type { ObjectStore } from './ports';
-import { makeScopeFilter } from './rules';
-import type { LocalFile, RemoteObject } from './types';
+import type { Config } from '../config/parse.js';
+import { keysNeedingStoredMd5 } from '../plan/plan.js';
+import type { ObjectStore } from '../ports.js';
+import { makeScopeFilter } from '../plan/rules.js';
+import type { LocalFile, RemoteObject } from '../types.js';
 
 export type ListOptions = Pick<Config, 'prefix' | 'include' | 'exclude' | 'concurrency' | 'mode'>;
 

@@ -15,7 +15,8 @@
  * deploy and two preview deploys on the same distribution can overlap without
  * TooManyInvalidationsInProgress. Both limits sit far below the 3,000-path hard limit.
  */
-import type { Config } from './config';
+import type { Config } from '../config/parse.js';
+import { count } from '../report/format.js';
 
 export const MAX_EXACT_PATHS = 30;
 export const MAX_WILDCARDS = 5;
@@ -193,8 +194,4 @@ function basename(key: string): string {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
-}
-
-function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -4,12 +4,12 @@
  */
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
-import type { Config } from './config';
-import { invalidationPathsFor } from './invalidation';
-import { Inputs } from './names';
-import type { Cdn, Clock, Sleep } from './ports';
-import { describeError, isRetryableAwsError, realSleep, withRetry } from './retry';
-import type { InvalidationResult } from './types';
+import type { Config } from '../config/parse.js';
+import { invalidationPathsFor } from './paths.js';
+import { Inputs } from '../names.js';
+import type { Cdn, Clock, Sleep } from '../ports.js';
+import { describeError, isRetryableAwsError, realSleep, withRetry } from '../retry.js';
+import type { InvalidationResult } from '../types.js';
 
 export interface InvalidateDeps {
   sleep?: Sleep;

@@ -4,8 +4,8 @@
  * (their `name` is CloudFront's error code) so that retry.ts can classify them.
  */
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { loadCloudFront } from '../lazy';
-import type { Cdn } from '../ports';
+import { loadCloudFront } from './load-sdk.js';
+import type { Cdn } from '../ports.js';
 
 /** `client` is called on the first request: a run that never touches CloudFront never loads its SDK. */
 export function createCdn(client: () => Promise<CloudFrontClient>): Cdn {

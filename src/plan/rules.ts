@@ -1,8 +1,8 @@
 /** Pure rules about files: glob filters, Cache-Control by first matching rule, Content-Type, kind. */
 import * as mime from 'mime-types';
 import picomatch from 'picomatch';
-import type { CacheRule } from './config';
-import type { FileKind } from './types';
+import type { CacheRule } from '../config/parse.js';
+import type { FileKind } from '../types.js';
 
 /** dot: `.well-known/` is deployed like any folder. */
 const GLOB_OPTIONS: picomatch.PicomatchOptions = { dot: true };
@@ -48,8 +48,14 @@ export function contentTypeFor(relPath: string): string {
 
 const fullContentTypes = new Map<string, string>();
 
+/** `text/html; charset=utf-8` → `text/html`. */
+export function mediaType(contentType: string): string {
+  return (contentType.split(';')[0] ?? '').trim().toLowerCase();
+}
+
+/** An HTML content type, whatever its parameters or case (ours from contentTypeFor, or a server's). */
 export function isHtml(contentType: string): boolean {
-  return contentType.startsWith('text/html');
+  return mediaType(contentType) === 'text/html';
 }
 
 export function fileKind(relPath: string, contentType: string, indexDocument: string): FileKind {

@@ -1,0 +1,232 @@
+/** Readers of input values: booleans, numbers, choices, lists, globs, Cache-Control rules, paths, routes and URLs. */
+import picomatch from 'picomatch';
+import { ConfigError, shown } from '../errors.js';
+import { Inputs, type InputName } from '../names.js';
+
+export type Read = (name: InputName) => string;
+
+export interface CacheRule {
+  glob: string;
+  value: string;
+}
+
+export type PathList = { kind: 'auto' } | { kind: 'none' } | { kind: 'explicit'; paths: string[] };
+
+export type CheckRoutes = { kind: 'auto' } | { kind: 'none' } | { kind: 'explicit'; routes: string[] };
+
+/** S3 object keys are at most 1,024 bytes of UTF-8. */
+export const MAX_KEY_BYTES = 1024;
+/** CloudFront refuses URLs longer than 8,192 bytes. */
+export const MAX_URL_BYTES = 8192;
+export function utf8Bytes(value: string): number {
+  return Buffer.byteLength(value, 'utf8');
+}
+
+export function nonEmpty(read: Read, name: InputName): string {
+  const value = read(name);
+  if (value === '') throw new ConfigError(name, 'is empty', 'Set it, or remove it to use the default.');
+  return value;
+}
+
+export function bool(read: Read, name: InputName): boolean {
+  const value = read(name);
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  throw new ConfigError(name, `${shown(value)} is not a boolean`, "Use 'true' or 'false'.");
+}
+
+export function int(read: Read, name: InputName, min: number, max: number): number {
+  const value = read(name);
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new ConfigError(name, `${shown(value)} is not a whole number from ${min} to ${max}`, `Use a whole number from ${min} to ${max}.`);
+  }
+  return Number(value);
+}
+
+export function oneOf<T extends string>(read: Read, name: InputName, allowed: readonly T[]): T {
+  const value = read(name);
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(name, `${shown(value)} is not allowed`, `Use one of: ${allowed.join(', ')}.`);
+}
+
+/** Lines, or comma-separated items; commas inside {braces} belong to the glob. */
+export function splitList(value: string): string[] {
+  const items: string[] = [];
+  for (const line of value.split('\n')) {
+    let depth = 0;
+    let current = '';
+    for (const ch of line) {
+      if (ch === '{') depth++;
+      if (ch === '}') depth = Math.max(0, depth - 1);
+      if (ch === ',' && depth === 0) {
+        items.push(current);
+        current = '';
+      } else {
+        current += ch;
+      }
+    }
+    items.push(current);
+  }
+  return items.map((s) => s.trim()).filter((s) => s !== '' && !s.startsWith('#'));
+}
+
+export function globList(read: Read, name: InputName): string[] {
+  const globs = splitList(read(name));
+  for (const glob of globs) checkGlob(name, glob);
+  return globs;
+}
+
+export function checkGlob(name: InputName, glob: string): void {
+  if (glob.startsWith('/')) {
+    throw new ConfigError(
+      name,
+      `glob ${shown(glob)} starts with '/'`,
+      'Globs are relative to source-dir (and prefix): drop the leading slash.',
+    );
+  }
+  try {
+    picomatch.makeRe(glob, { strictBrackets: true });
+  } catch (err) {
+    throw new ConfigError(name, `glob ${shown(glob)} is not valid (${(err as Error).message})`, 'Fix the glob syntax.');
+  }
+}
+
+export function parseCacheRules(value: string): CacheRule[] {
+  return value
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'))
+    .map((line) => {
+      const match = /^(\S.*?)\s*:\s+(\S.*)$/.exec(line);
+      if (!match || !match[1] || !match[2]) {
+        throw new ConfigError(
+          Inputs.CacheControl,
+          `line ${shown(line)} is not 'GLOB: VALUE'`,
+          "Write one rule per line, e.g. '**/*.html: no-cache' (a space after the colon).",
+        );
+      }
+      checkGlob(Inputs.CacheControl, match[1]);
+      checkCacheControlValue(match[2]);
+      return { glob: match[1], value: match[2] };
+    });
+}
+
+/** The value becomes a Cache-Control header of every PutObject: printable ASCII, and short. */
+function checkCacheControlValue(value: string): void {
+  if (!/^[\x20-\x7e\t]*$/.test(value)) {
+    throw new ConfigError(
+      Inputs.CacheControl,
+      `value ${shown(value)} contains a character that is not printable ASCII`,
+      "HTTP header values are ASCII: retype it, e.g. 'public, max-age=31536000, immutable'.",
+    );
+  }
+  if (value.length > 2048) {
+    throw new ConfigError(
+      Inputs.CacheControl,
+      `value ${shown(value)} is too long for a header (S3 accepts at most 8 KB of headers per upload)`,
+      "Keep it to a few directives, e.g. 'public, max-age=31536000, immutable'.",
+    );
+  }
+}
+
+export function parseInvalidationPaths(value: string): PathList {
+  if (value === 'auto') return { kind: 'auto' };
+  if (value === 'none') return { kind: 'none' };
+  const paths = value
+    .split('\n')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
+  for (const p of paths) {
+    if (!p.startsWith('/')) {
+      throw new ConfigError(
+        Inputs.InvalidationPaths,
+        `path ${shown(p)} does not start with '/'`,
+        "Write paths as CloudFront expects them, e.g. '/index.html' or '/assets/*', or use 'auto' or 'none'.",
+      );
+    }
+    if (p.indexOf('*') !== -1 && p.indexOf('*') !== p.length - 1) {
+      throw new ConfigError(
+        Inputs.InvalidationPaths,
+        `path ${shown(p)} has a '*' that is not at the end`,
+        "CloudFront allows '*' only as the last character, e.g. '/assets/*'.",
+      );
+    }
+    if (p.length > 4000) {
+      throw new ConfigError(
+        Inputs.InvalidationPaths,
+        `path ${shown(p)} is longer than CloudFront's limit of 4,000 characters`,
+        "Invalidate a shorter path, or a folder with '*' (e.g. '/assets/*').",
+      );
+    }
+  }
+  if (paths.length > 3000) {
+    throw new ConfigError(
+      Inputs.InvalidationPaths,
+      `lists ${paths.length} paths`,
+      'CloudFront accepts at most 3,000 per invalidation: use wildcards.',
+    );
+  }
+  return { kind: 'explicit', paths };
+}
+
+export function parseHttpUrl(name: InputName, value: string): URL {
+  if (utf8Bytes(value) > MAX_URL_BYTES) {
+    throw new ConfigError(
+      name,
+      `${shown(value)} is longer than CloudFront's limit of ${MAX_URL_BYTES} bytes for a URL`,
+      'Use a shorter URL.',
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(name, `${shown(value)} is not a URL`, 'Use a full URL such as https://www.example.com.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(name, `${shown(value)} is not an http(s) URL`, 'Use a URL starting with https://.');
+  }
+  return url;
+}
+
+export function parseSiteUrl(value: string): string | undefined {
+  if (value === '') return undefined;
+  const url = parseHttpUrl(Inputs.SiteUrl, value);
+  if (url.search || url.hash) {
+    throw new ConfigError(Inputs.SiteUrl, `${shown(value)} has a query or fragment`, 'Give the origin (and optional base path) only.');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+export function parseCheckRoutes(value: string): CheckRoutes {
+  if (value === 'auto') return { kind: 'auto' };
+  if (value === 'none') return { kind: 'none' };
+  const routes = value
+    .split('\n')
+    .map((r) => r.trim())
+    .filter((r) => r !== '');
+  for (const route of routes) {
+    if (!route.startsWith('/')) {
+      throw new ConfigError(
+        Inputs.CheckRoutes,
+        `route ${shown(route)} does not start with '/'`,
+        "Write routes as paths, e.g. '/collections/tents', or use 'auto' or 'none'.",
+      );
+    }
+    if (utf8Bytes(route) > MAX_URL_BYTES) {
+      throw new ConfigError(
+        Inputs.CheckRoutes,
+        `route ${shown(route)} is longer than CloudFront's limit of ${MAX_URL_BYTES} bytes for a URL`,
+        'Use a shorter route.',
+      );
+    }
+  }
+  return { kind: 'explicit', routes };
+}
+
+export function parseS3CheckUrl(value: string, bucket: string, region: string, prefix: string, indexDocument: string): string | null {
+  if (value === 'none') return null;
+  if (value !== '') return parseHttpUrl(Inputs.S3CheckUrl, value).toString();
+  const key = (prefix + indexDocument).split('/').map(encodeURIComponent).join('/');
+  return `https://${bucket}.s3.${region}.amazonaws.com/${key}`;
+}

@@ -1,0 +1,124 @@
+/**
+ * The preview comment on GitHub: created on the first run, edited in place on every later run (found
+ * by a hidden marker), rewritten to "preview removed" when the PR closes. `updatePrComment` never
+ * throws: a comment is not worth failing a deploy that already happened, so every failure to
+ * comment is a warning. The PrComments adapter goes over @actions/github's Octokit (which honours
+ * GITHUB_API_URL, so tests and GitHub Enterprise Server work unchanged); the marker is searched
+ * across every page of the PR's issue comments, stopping at the first page that has it.
+ */
+import * as core from '@actions/core';
+import { wantsPrComment } from '../config/context.js';
+import type { Config } from '../config/parse.js';
+import { Inputs, USER_AGENT } from '../names.js';
+import type { PrComments, Sleep } from '../ports.js';
+import { prCommentMarker, renderPrComment } from '../report/comment-body.js';
+import { describeError, withRetry } from '../retry.js';
+import type { DeployResult } from '../types.js';
+import { loadGitHub } from './load-sdk.js';
+
+/** The largest page GitHub serves: a PR with a long discussion takes the fewest requests. */
+const PER_PAGE = 100;
+
+/** undefined when there is nothing to comment on (not a PR, no prefix, pr-comment off, no token, no repository). */
+export function createPrComments(config: Config): PrComments | undefined {
+  const repository = config.run.repository;
+  if (!wantsPrComment(config) || !config.githubToken || !repository) return undefined;
+  // @actions/github reads GITHUB_API_URL once, when the module loads; read it when the adapter is
+  // made instead, so whoever sets the variable later (a test, a wrapper) is honoured too.
+  const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com';
+  const token = config.githubToken;
+  const { owner, repo } = repository;
+
+  return {
+    async upsert(prNumber, marker, text) {
+      const octokit = (await loadGitHub()).getOctokit(token, { userAgent: USER_AGENT, baseUrl });
+      // The marker is how the next run finds this comment: it must be in the body.
+      const body = text.includes(marker) ? text : `${marker}\n${text}`;
+      const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: prNumber,
+        per_page: PER_PAGE,
+      });
+      for await (const page of pages) {
+        const found = page.data.find((comment) => comment.body?.includes(marker));
+        if (found) {
+          // Leaving the loop ends the iterator: later pages are never requested.
+          await octokit.rest.issues.updateComment({ owner, repo, comment_id: found.id, body });
+          return { id: found.id, created: false };
+        }
+      }
+      const { data } = await octokit.rest.issues.createComment({ owner, repo, issue_number: prNumber, body });
+      return { id: data.id, created: true };
+    },
+  };
+}
+
+export interface PrCommentDeps {
+  info: (message: string) => void;
+  warning: (message: string) => void;
+  /** Backoff between attempts on 5xx/429/dropped connections; injected so tests run instantly. */
+  sleep?: Sleep;
+}
+
+/** Keep one comment on the PR for preview deploys; a token without write access only warns. */
+export async function updatePrComment(
+  comments: PrComments | undefined,
+  config: Config,
+  result: DeployResult,
+  log: PrCommentDeps = core,
+): Promise<void> {
+  try {
+    const prNumber = config.run.prNumber;
+    if (!wantsPrComment(config) || prNumber === undefined) return;
+    if (result.dryRun) {
+      log.info('Dry run: the pull-request comment is left as it is.');
+      return;
+    }
+    if (!comments) {
+      log.info(`No pull-request comment: '${Inputs.GithubToken}' is empty or the repository is unknown.`);
+      return;
+    }
+    const marker = prCommentMarker(config.bucket, config.prefix);
+    const body = renderPrComment(result, config);
+    const { id, created } = await withRetry(() => comments.upsert(prNumber, marker, body), {
+      label: 'PR comment',
+      isRetryable: isRetryableGithubError,
+      maxAttempts: 3,
+      baseDelayMs: 1000,
+      onRetry: log.info,
+      sleep: log.sleep,
+    });
+    log.info(`${created ? 'Created' : 'Updated'} the preview comment on pull request #${prNumber} (comment ${id}).`);
+  } catch (err) {
+    log.warning(explainCommentError(err, config));
+  }
+}
+
+function statusOf(err: unknown): number | undefined {
+  const status = (err as { status?: unknown })?.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function isRetryableGithubError(err: unknown): boolean {
+  const status = statusOf(err);
+  if (status !== undefined) return status >= 500 || status === 429;
+  const code = (err as { code?: unknown })?.code;
+  return typeof code === 'string' && ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE'].includes(code);
+}
+
+export function explainCommentError(err: unknown, config: Config): string {
+  const status = statusOf(err);
+  const pr = config.run.prNumber === undefined ? 'the pull request' : `pull request #${config.run.prNumber}`;
+  const raw = (err as { message?: unknown })?.message;
+  const detail = status !== undefined ? `HTTP ${status}: ${typeof raw === 'string' ? raw : ''}` : describeError(err);
+  const base = `Could not update the preview comment on ${pr} (${detail}); the deploy itself is not affected.`;
+  if (status === 403 || status === 404) {
+    const fork = config.run.fromFork ? ' Pull requests from forks always get a read-only token.' : '';
+    return (
+      `${base} The token cannot write comments.${fork} Give the job 'permissions: pull-requests: write', ` +
+      `or set '${Inputs.PrComment}: false'.`
+    );
+  }
+  return base;
+}
