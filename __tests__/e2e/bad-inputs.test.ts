@@ -11,7 +11,7 @@
  * Accepted by design (asserted to deploy, in ACCEPTED):
  * | input        | value                   | why                                                                 |
  * |--------------|-------------------------|---------------------------------------------------------------------|
- * | prefix       | '/pr-1/'                | slashes at either end are ignored (SPEC): deploys under pr-1/        |
+ * | prefix       | '/pr-1/'                | slashes at either end are ignored (README): deploys under pr-1/      |
  * | source-dir   | './build/'              | a path like any other, resolved against the workspace               |
  * | region       | 'us-mars-1'             | any well-formed region code, so a new region needs no new release;  |
  * |              |                         | one that does not exist fails at the first AWS call                 |

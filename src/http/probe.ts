@@ -6,6 +6,7 @@
  */
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { USER_AGENT } from '../names.js';
 import type { ProbeResponse, Prober } from '../ports.js';
 
 export interface ProberOptions {
@@ -31,21 +32,54 @@ function codedError(code: string, message: string): NodeJS.ErrnoException {
   return Object.assign(new Error(message), { code });
 }
 
+/** The URL to probe; rejects (with a code, like a network error) what is not an http(s) URL. */
+function probeTarget(url: string): URL {
+  let target: URL;
+  try {
+    target = new URL(url);
+  } catch {
+    throw codedError('ERR_INVALID_URL', `not a URL: ${url}`);
+  }
+  if (target.protocol !== 'https:' && target.protocol !== 'http:') {
+    throw codedError('ERR_INVALID_PROTOCOL', `only http(s) URLs can be checked: ${url}`);
+  }
+  return target;
+}
+
+function requestOptions(options: ProberOptions): https.RequestOptions {
+  return {
+    method: 'GET',
+    // A fresh connection per probe: no pooled socket or TLS session outlives a check attempt.
+    agent: false,
+    headers: {
+      'user-agent': `${USER_AGENT} (post-deploy check)`,
+      accept: 'text/html,*/*;q=0.8',
+      'accept-encoding': 'identity',
+    },
+    rejectUnauthorized: true,
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+  };
+}
+
+function probeResponse(res: http.IncomingMessage, chunks: Buffer[], maxBody: number): ProbeResponse {
+  const header = (name: string): string | undefined => {
+    const v = res.headers[name];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  return {
+    status: res.statusCode ?? 0,
+    contentType: header('content-type') ?? '',
+    bodyStart: Buffer.concat(chunks).subarray(0, maxBody).toString('utf8'),
+    ...(header('location') !== undefined ? { location: header('location') } : {}),
+  };
+}
+
 function probe(url: string, options: ProberOptions): Promise<ProbeResponse> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   return new Promise<ProbeResponse>((resolve, reject) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      reject(codedError('ERR_INVALID_URL', `not a URL: ${url}`));
-      return;
-    }
-    if (target.protocol !== 'https:' && target.protocol !== 'http:') {
-      reject(codedError('ERR_INVALID_PROTOCOL', `only http(s) URLs can be checked: ${url}`));
-      return;
-    }
+    // A throw here rejects the promise.
+    const target = probeTarget(url);
     let settled = false;
     const settle = (fn: () => void): void => {
       if (settled) return;
@@ -53,33 +87,12 @@ function probe(url: string, options: ProberOptions): Promise<ProbeResponse> {
       clearTimeout(timer);
       fn();
     };
-    const requestOptions: https.RequestOptions = {
-      method: 'GET',
-      // A fresh connection per probe: no pooled socket or TLS session outlives a check attempt.
-      agent: false,
-      headers: {
-        'user-agent': 's3-cloudfront-deploy-action (post-deploy check)',
-        accept: 'text/html,*/*;q=0.8',
-        'accept-encoding': 'identity',
-      },
-      rejectUnauthorized: true,
-      ...(options.ca !== undefined ? { ca: options.ca } : {}),
-    };
     const onResponse = (res: http.IncomingMessage): void => {
       const chunks: Buffer[] = [];
       let size = 0;
       const done = (): void =>
         settle(() => {
-          const header = (name: string): string | undefined => {
-            const v = res.headers[name];
-            return Array.isArray(v) ? v[0] : v;
-          };
-          resolve({
-            status: res.statusCode ?? 0,
-            contentType: header('content-type') ?? '',
-            bodyStart: Buffer.concat(chunks).subarray(0, maxBody).toString('utf8'),
-            ...(header('location') !== undefined ? { location: header('location') } : {}),
-          });
+          resolve(probeResponse(res, chunks, maxBody));
           res.destroy();
           req.destroy();
         });
@@ -96,7 +109,9 @@ function probe(url: string, options: ProberOptions): Promise<ProbeResponse> {
       });
     };
     const req =
-      target.protocol === 'https:' ? https.request(target, requestOptions, onResponse) : http.request(target, requestOptions, onResponse);
+      target.protocol === 'https:'
+        ? https.request(target, requestOptions(options), onResponse)
+        : http.request(target, requestOptions(options), onResponse);
     req.on('error', (err) => settle(() => reject(err)));
     const timer = setTimeout(() => {
       const err = codedError('ETIMEDOUT', `no response from ${target.host} within ${timeoutMs} ms`);
