@@ -3,7 +3,7 @@
  * alphabet (so keys collide often), random contents, ETag styles and flags. The bucket is simulated:
  * each object has a true content, an ETag derived from it the way S3 derives it, and the MD5 metadata
  * this action writes; the stored MD5 is read only for the keys keysNeedingStoredMd5 names, as
- * src/remote.ts does.
+ * src/remote/list.ts does.
  */
 import fc from 'fast-check';
 import { compareKeys, keysNeedingStoredMd5, planDeploy, planRemoval } from '../src/plan/plan.js';
@@ -111,7 +111,7 @@ function build(s: Scenario): { local: LocalFile[]; bucket: Bucket } {
   return { local, bucket };
 }
 
-/** ListObjectsV2, then HeadObject for the keys the planner asks about (src/remote.ts). */
+/** ListObjectsV2, then HeadObject for the keys the planner asks about (src/remote/list.ts). */
 function listAndResolve(bucket: Bucket, local: LocalFile[]): RemoteObject[] {
   const listed: RemoteObject[] = [...bucket].map(([key, o]) => ({ key, size: o.size, etag: o.etag }));
   const heads = new Set(keysNeedingStoredMd5(local, listed));

@@ -1,6 +1,6 @@
 /**
  * The Cdn port over @aws-sdk/client-cloudfront: three calls, no policy. Retries beyond the SDK's
- * own, timeouts and the wording of errors live in invalidate.ts; SDK errors pass through untouched
+ * own, timeouts and the wording of errors live in cdn/invalidate.ts; SDK errors pass through untouched
  * (their `name` is CloudFront's error code) so that retry.ts can classify them.
  */
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
