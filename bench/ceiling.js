@@ -1,4 +1,3 @@
-'use strict';
 /**
  * The server's ceiling: the least work a content-based sync can do. It lists the bucket while it
  * hashes the files, PUTs each changed file in one request (no multipart, no HEAD, no metadata
@@ -6,11 +5,11 @@
  *
  *   node bench/ceiling.js <dir> <bucket> <concurrency>   (endpoint from AWS_ENDPOINT_URL_S3)
  */
-const { DeleteObjectsCommand, PutObjectCommand, S3Client, paginateListObjectsV2 } = require('@aws-sdk/client-s3');
-const crypto = require('node:crypto');
-const fs = require('node:fs');
-const path = require('node:path');
-const pLimit = require('p-limit');
+import { DeleteObjectsCommand, PutObjectCommand, S3Client, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import pLimit from 'p-limit';
 
 async function main() {
   const [dir, bucket, concurrencyArg] = process.argv.slice(2);

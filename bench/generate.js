@@ -1,11 +1,10 @@
-'use strict';
 /**
  * A deterministic, realistic build directory: log-normal file sizes (median ~4 KB), a tail of
  * 0.2–2 MB files and a couple of ~30 MB ones, in nested folders with the extensions a front-end
  * build emits. The same seed always gives the same bytes, so runs and machines compare.
  */
-const fs = require('node:fs');
-const path = require('node:path');
+import fs from 'node:fs';
+import path from 'node:path';
 
 const EXTENSIONS = ['html', 'js', 'js', 'js', 'css', 'svg', 'png', 'png', 'json', 'map', 'woff2'];
 const TEXT = new Set(['html', 'js', 'css', 'svg', 'json', 'map']);
@@ -124,4 +123,4 @@ function mutate(dir, files, seed = 7) {
   return { changed: changed.length, deleted: deleted.length, added: n };
 }
 
-module.exports = { generateSite, touchAll, mutate, PRESETS };
+export { generateSite, touchAll, mutate, PRESETS };

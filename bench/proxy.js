@@ -1,10 +1,9 @@
-'use strict';
 /**
  * A counting proxy in front of s3rver: every request is forwarded unchanged and counted by S3
  * operation, with the bytes of the request bodies. The proxy adds one local hop for every tool
  * alike, so ratios between tools stay fair.
  */
-const http = require('node:http');
+import http from 'node:http';
 
 /** The S3 operation of a path-style request (bucket in the first path segment). */
 function operationOf(method, url) {
@@ -68,4 +67,4 @@ function startCountingProxy(targetPort) {
   });
 }
 
-module.exports = { startCountingProxy, operationOf };
+export { startCountingProxy, operationOf };

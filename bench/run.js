@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-'use strict';
 /**
  * npm run bench [-- --size default|small] [--runs 3] [--tools product,aws,ceiling]
  *                  [--scenarios 1,2,3,4] [--sweep 4,8,16,32] [--json bench/results.json] [--upload-many]
@@ -17,16 +16,16 @@
  * Prints one table (median wall of the runs with min–max, requests by operation, bytes sent, peak
  * RSS, ratios to the ceiling and to aws) and writes the same as JSON. Asserts nothing.
  */
-const { spawn, spawnSync } = require('node:child_process');
-const crypto = require('node:crypto');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
-const { createInterface } = require('node:readline');
-const { generateSite, mutate, touchAll } = require('./generate');
-const { startCountingProxy } = require('./proxy');
+import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { generateSite, mutate, touchAll } from './generate.js';
+import { startCountingProxy } from './proxy.js';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(import.meta.dirname, '..');
 const BUCKET = 'bench';
 const SCENARIOS = {
   1: 'full upload',
@@ -44,7 +43,7 @@ function parseArgs(argv) {
     tools: ['product', 'aws', 'ceiling'],
     scenarios: ['1', '2', '3', '4'],
     sweep: [],
-    json: path.join(__dirname, 'results.json'),
+    json: path.join(import.meta.dirname, 'results.json'),
     ceilingConcurrency: 32,
   };
   for (let i = 0; i < argv.length; i += 2) {
@@ -138,7 +137,7 @@ function commandFor(tool, site, endpoint, concurrency) {
       env: awsEnv,
     };
   }
-  return { cmd: toolNode(), args: [path.join(__dirname, 'ceiling.js'), site.dir, BUCKET, String(concurrency ?? 16)], env };
+  return { cmd: toolNode(), args: [path.join(import.meta.dirname, 'ceiling.js'), site.dir, BUCKET, String(concurrency ?? 16)], env };
 }
 
 /** BENCH_NODE: the Node binary for the product and the ceiling client, e.g. Node 24, the action's runtime (default: this one). */

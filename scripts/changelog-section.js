@@ -1,4 +1,3 @@
-'use strict';
 /**
  * Prints the CHANGELOG.md section of one release, for its GitHub release notes.
  *
@@ -9,12 +8,13 @@
  * the heading, trimmed. Exits 1, naming the problem, when the tag is not `vMAJOR.MINOR.PATCH`, or
  * the section is missing, duplicated or empty: a release must never go out without its notes.
  */
-const { readFileSync } = require('node:fs');
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 
 const VERSION_TAG = /^v\d+\.\d+\.\d+$/;
 
 /** The body of the section for `tag`; throws an Error that says what is wrong. */
-function changelogSection(changelog, tag) {
+export function changelogSection(changelog, tag) {
   if (!VERSION_TAG.test(tag)) throw new Error(`'${tag}' is not a version tag of the form vMAJOR.MINOR.PATCH (e.g. v1.2.3)`);
   const lines = changelog.split(/\r?\n/);
   // Headings inside fenced code blocks (an example in the preamble, a snippet in the notes) do not count.
@@ -59,6 +59,5 @@ function main(argv) {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
-
-module.exports = { changelogSection };
+// Run as a script, not when imported (the tests import changelogSection).
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) process.exitCode = main(process.argv.slice(2));

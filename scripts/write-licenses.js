@@ -1,4 +1,3 @@
-'use strict';
 /**
  * Writes dist/licenses.txt: name, license and license text of every package bundled into dist/
  * (main bundle and chunks). ncc's own --license writes one file per chunk under the same name, so
@@ -7,10 +6,10 @@
  *
  *   node scripts/write-licenses.js   (after ncc build ... --source-map)
  */
-const fs = require('node:fs');
-const path = require('node:path');
+import fs from 'node:fs';
+import path from 'node:path';
 
-const ROOT = path.resolve(__dirname, '..');
+const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST = path.join(ROOT, 'dist');
 const LICENSE_FILE = /^(license|licence|copying)(\.(md|txt|markdown))?$/i;
 
