@@ -1,4 +1,3 @@
-import * as core from '@actions/core';
 import { parseConfig, type Config } from '../src/config/parse.js';
 import { callerReference, resolveSiteUrl, startInvalidation, waitForInvalidation, type InvalidateDeps } from '../src/cdn/invalidate.js';
 import type { InputName } from '../src/names.js';
@@ -71,11 +70,15 @@ function fakeTime(): InvalidateDeps & { slept: number[]; elapsed: () => number }
   };
 }
 
+/** The core.info lines: @actions/core writes each to stdout, and its commands (::debug:: and the like) too. */
 let infos: string[];
 beforeEach(() => {
   infos = [];
-  jest.spyOn(core, 'info').mockImplementation((m) => void infos.push(m));
-  jest.spyOn(core, 'debug').mockImplementation(() => undefined);
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    const text = String(chunk);
+    if (!text.startsWith('::')) infos.push(text.replace(/\r?\n$/, ''));
+    return true;
+  });
 });
 afterEach(() => jest.restoreAllMocks());
 

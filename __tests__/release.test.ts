@@ -12,7 +12,7 @@ import { parse } from 'yaml';
 const ROOT = path.join(__dirname, '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'changelog-section.js');
 const read = (relPath: string): string => readFileSync(path.join(ROOT, relPath), 'utf8');
-const { changelogSection } = require(SCRIPT) as { changelogSection: (changelog: string, tag: string) => string };
+const { changelogSection } = (await import(SCRIPT)) as { changelogSection: (changelog: string, tag: string) => string };
 
 const SAMPLE = `# Changelog
 

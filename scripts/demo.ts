@@ -28,6 +28,8 @@ const SITE: Record<string, string> = {
 };
 
 async function main(): Promise<void> {
+  // The action runs on this Node too (runAction's default), as the runner runs it on node24.
+  console.log(`Demo on Node ${process.version} (${process.execPath})`);
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'deploy-demo-'));
   const ca = createTestCa();
   const s3 = await startS3({ buckets: [BUCKET] });
