@@ -2,6 +2,7 @@
  * The post-deploy checks: each failure mode → its verdict and plain-words diagnosis (pure), which
  * checks run with which URLs, and the retry loop under a fake clock (no real waiting).
  */
+import { jest } from '@jest/globals';
 import { classifyError, toProbeError, type ProbeOutcome } from '../src/checks/diagnoses.js';
 import { autoRoute, planChecks } from '../src/checks/plan.js';
 import { checkDelay, CHECK_MAX_DELAY_MS, runChecks } from '../src/checks/run.js';
@@ -26,7 +27,7 @@ const fail = (code: string, message = code): ProbeOutcome => ({ error: { code, m
 const HTML = 'text/html; charset=utf-8';
 const ACCESS_DENIED = '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
 
-let stdoutSpy: jest.SpyInstance;
+let stdoutSpy: jest.Spied<typeof process.stdout.write>;
 beforeEach(() => {
   // @actions/core logs to stdout; keep the test output readable.
   stdoutSpy = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -197,7 +197,7 @@ describe('splitList and parsePrefix', () => {
 });
 
 describe('action.yml agrees with the code', () => {
-  const action = parse(readFileSync(path.join(__dirname, '..', 'action.yml'), 'utf8')) as {
+  const action = parse(readFileSync(path.join(import.meta.dirname, '..', 'action.yml'), 'utf8')) as {
     inputs: Record<string, { default?: string; required?: boolean }>;
     outputs: Record<string, unknown>;
     runs: { using: string; main: string };

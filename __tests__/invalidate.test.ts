@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { parseConfig, type Config } from '../src/config/parse.js';
 import { callerReference, resolveSiteUrl, startInvalidation, waitForInvalidation, type InvalidateDeps } from '../src/cdn/invalidate.js';
 import type { InputName } from '../src/names.js';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { parse } from 'yaml';
 
-const ROOT = path.join(__dirname, '..');
+const ROOT = path.join(import.meta.dirname, '..');
 const SCRIPT = path.join(ROOT, 'scripts', 'changelog-section.js');
 const read = (relPath: string): string => readFileSync(path.join(ROOT, relPath), 'utf8');
 const { changelogSection } = (await import(SCRIPT)) as { changelogSection: (changelog: string, tag: string) => string };

@@ -243,7 +243,7 @@ const ALL_INPUTS = Object.values(Inputs);
 const preview = (value: string): string => (value.length > 40 ? `${value.length} characters` : JSON.stringify(value));
 
 test('the matrix covers every input of action.yml', () => {
-  const actionYml = parse(fs.readFileSync(path.join(__dirname, '..', '..', 'action.yml'), 'utf8')) as { inputs: object };
+  const actionYml = parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'action.yml'), 'utf8')) as { inputs: object };
   expect(Object.keys(actionYml.inputs).sort()).toEqual([...ALL_INPUTS].sort());
   expect(Object.keys(MALFORMED).sort()).toEqual([...ALL_INPUTS].sort());
   expect(Object.keys(VALID).sort()).toEqual([...ALL_INPUTS].sort());

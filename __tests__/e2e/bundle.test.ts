@@ -4,6 +4,7 @@
  * its chunks still deploys a plain push, and each feature that needs a chunk fails on that copy
  * (so the chunks really hold those SDKs, and the plain run really never opened them).
  */
+import { jest } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   oidc = await startFakeOidc();
   gh = await startFakeGithub({ owner: 'octo-org', repo: 'site' });
   tmp = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'bundle-e2e-'));
-  const dist = path.resolve(__dirname, '..', '..', 'dist');
+  const dist = path.resolve(import.meta.dirname, '..', '..', 'dist');
   chunks = (await fs.promises.readdir(dist)).filter((name) => CHUNK.test(name));
   const lean = path.join(tmp, 'dist');
   await fs.promises.cp(dist, lean, { recursive: true, filter: (source) => !CHUNK.test(path.basename(source)) });

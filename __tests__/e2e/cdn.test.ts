@@ -2,6 +2,7 @@
  * The Cdn adapter (and the invalidate stage on top of it) against the local CloudFront, through the
  * real SDK client made by the real factory: endpoint from AWS_ENDPOINT_URL_CLOUDFRONT, SigV4, REST-XML.
  */
+import { jest } from '@jest/globals';
 import { createCdn } from '../../src/aws/cloudfront.js';
 import { createAwsClients } from '../../src/aws/clients.js';
 import { parseConfig, type Config } from '../../src/config/parse.js';

@@ -9,6 +9,7 @@
  *    diagnosis, the working pipeline passes.
  * No timed assertions: waits are bounded by check-timeout, never measured.
  */
+import { jest } from '@jest/globals';
 import { once } from 'node:events';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -183,7 +184,7 @@ describe('runChecks with the real prober against the edge variants', () => {
     return parseConfig((name) => all[name] ?? '', { GITHUB_RUN_ID: '77' }, {});
   };
   let prober: Prober;
-  let stdoutSpy: jest.SpyInstance;
+  let stdoutSpy: jest.Spied<typeof process.stdout.write>;
 
   beforeAll(() => {
     prober = createProber({ ca: ca.caPem, timeoutMs: 5_000 });

@@ -3,6 +3,7 @@
  * like S3 where s3rver does not, records what it sees, injects the faults it
  * is asked for, and runAction drives a script the way the runner does.
  */
+import { jest } from '@jest/globals';
 import {
   AbortMultipartUploadCommand,
   CreateMultipartUploadCommand,

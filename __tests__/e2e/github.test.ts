@@ -8,6 +8,7 @@
  * - s3rver behind a recording proxy, CloudFront, and an HTTPS edge + private direct-S3 stand-in so
  *   the post-deploy checks run for real and show up in the comment.
  */
+import { jest } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';

@@ -3,6 +3,7 @@
  * CloudFront behind AWS_ENDPOINT_URL_CLOUDFRONT: what the fake receives is what CloudFront would.
  * No timed assertions: waits are bounded by invalidation-timeout, never measured.
  */
+import { jest } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
