@@ -1,6 +1,6 @@
-exports.id = 169;
-exports.ids = [169];
-exports.modules = {
+export const id = 169;
+export const ids = [169];
+export const modules = {
 
 /***/ 3169:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
@@ -10437,5 +10437,5 @@ exports.waitUntilStreamingDistributionDeployed = waitUntilStreamingDistributionD
 /***/ })
 
 };
-;
+
 //# sourceMappingURL=169.index.js.map

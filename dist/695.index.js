@@ -1,6 +1,6 @@
-exports.id = 695;
-exports.ids = [695];
-exports.modules = {
+export const id = 695;
+export const ids = [695];
+export const modules = {
 
 /***/ 1695:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
@@ -1410,5 +1410,5 @@ exports.getDefaultRoleAssumerWithWebIdentity = getDefaultRoleAssumerWithWebIdent
 /***/ })
 
 };
-;
+
 //# sourceMappingURL=695.index.js.map
