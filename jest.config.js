@@ -11,6 +11,12 @@ const esm = {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { warnOnly: false } }] },
 };
 
+// Node 22 is the oldest the AWS SDK supports from 2027. `npm test` runs on Node 24, the `node` devDependency
+// (its install script fetches the binary); a blocked install script would leave the machine's Node in its place.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  throw new Error(`The suite needs Node 22 or later, not ${process.version}: run it with \`npm test\` after \`npm ci\`.`);
+}
+
 export default {
   // A global option (jest ignores it per project): end-to-end tests start servers and the bundle.
   testTimeout: 300000,
