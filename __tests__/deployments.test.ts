@@ -1,11 +1,6 @@
-import {
-  createDeploymentRecorder,
-  createDeploymentsPort,
-  runLogUrl,
-  type DeploymentLog,
-  type DeploymentsPort,
-  type DeploymentTarget,
-} from '../src/github/deployments.js';
+import { environmentPageUrl, parseRunContext, runPageUrl } from '../src/config/context.js';
+import { createDeploymentRecorder, createDeploymentsPort, type DeploymentLog, type DeploymentTarget } from '../src/github/deployments.js';
+import type { DeploymentsPort } from '../src/ports.js';
 import { startFakeGithub, type FakeGithub } from './fixtures/fake-github.js';
 
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b';
@@ -25,10 +20,25 @@ function recordingLog(): DeploymentLog & { infos: string[]; warnings: string[] }
   return { infos, warnings, info: (m) => infos.push(m), warning: (m) => warnings.push(m) };
 }
 
-describe('runLogUrl', () => {
+describe('run and environment pages', () => {
+  const run = (env: Record<string, string>) => parseRunContext({ GITHUB_REPOSITORY: 'octo-org/site', GITHUB_RUN_ID: '4242', ...env }, {});
+
   it('joins server, repository and run id as the run page GitHub shows', () => {
-    expect(runLogUrl('https://github.com', 'octo-org/site', '4242')).toBe(LOG_URL);
-    expect(runLogUrl('https://ghe.example.com/', 'octo-org/site', '7')).toBe('https://ghe.example.com/octo-org/site/actions/runs/7');
+    expect(runPageUrl(run({ GITHUB_SERVER_URL: 'https://github.com' }))).toBe(LOG_URL);
+    expect(runPageUrl(run({ GITHUB_SERVER_URL: 'https://ghe.example.com/' }))).toBe(
+      'https://ghe.example.com/octo-org/site/actions/runs/4242',
+    );
+  });
+
+  it('links an environment to its deployments page, its name percent-encoded', () => {
+    expect(environmentPageUrl(run({}), 'preview-pr-7')).toBe('https://github.com/octo-org/site/deployments/preview-pr-7');
+    expect(environmentPageUrl(run({}), 'preview-docs/pr 7')).toBe('https://github.com/octo-org/site/deployments/preview-docs%2Fpr%207');
+  });
+
+  it('has no pages without a repository', () => {
+    const noRepo = parseRunContext({ GITHUB_RUN_ID: '1' }, {});
+    expect(runPageUrl(noRepo)).toBeUndefined();
+    expect(environmentPageUrl(noRepo, 'production')).toBeUndefined();
   });
 });
 
@@ -179,7 +189,28 @@ describe('deployment recorder failures (port fakes)', () => {
     ]);
   });
 
-  it('keeps the id of a created deployment when only its in_progress status fails, so it can still be finished', async () => {
+  it('retries a 502 and goes on without a warning when the next attempt succeeds', async () => {
+    const states: string[] = [];
+    let failures = 1;
+    const port: DeploymentsPort = {
+      create: () => Promise.resolve(77),
+      setStatus: (_id, status) => {
+        if (failures-- > 0) return Promise.reject(Object.assign(new Error('Server Error'), { status: 502 }));
+        states.push(status.state);
+        return Promise.resolve();
+      },
+      listIds: () => Promise.resolve([]),
+    };
+    const log = { ...recordingLog(), sleep: () => Promise.resolve() };
+
+    const id = await createDeploymentRecorder(port, log).start(PREVIEW);
+
+    expect(id).toBe(77);
+    expect(states).toEqual(['in_progress']);
+    expect(log.warnings).toEqual([]);
+  });
+
+  it('keeps the id of a created deployment when only its in_progress status is refused, so it can still be finished', async () => {
     const states: string[] = [];
     let first = true;
     const port: DeploymentsPort = {
@@ -187,7 +218,7 @@ describe('deployment recorder failures (port fakes)', () => {
       setStatus: (_id, status) => {
         if (first) {
           first = false;
-          return Promise.reject(Object.assign(new Error('Server Error'), { status: 502 }));
+          return Promise.reject(Object.assign(new Error('Validation Failed'), { status: 422 }));
         }
         states.push(status.state);
         return Promise.resolve();
@@ -203,7 +234,7 @@ describe('deployment recorder failures (port fakes)', () => {
     expect(id).toBe(77);
     expect(states).toEqual(['success']);
     expect(log.warnings).toEqual([
-      'Could not mark deployment 77 in progress on GitHub (HTTP 502: Server Error); the deploy itself is not affected.',
+      'Could not mark deployment 77 in progress on GitHub (HTTP 422: Validation Failed); the deploy itself is not affected.',
     ]);
   });
 });

@@ -1,4 +1,5 @@
-import { renderTimeline, type TimelineSpan } from '../src/report/timeline.js';
+import { renderTimeline } from '../src/report/timeline.js';
+import type { TimelineSpan } from '../src/types.js';
 
 /** 2026-12-02T08:00:00Z */
 const STARTED_AT = 1_796_198_400_000;

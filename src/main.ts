@@ -13,6 +13,7 @@ import { readEvent } from './config/context.js';
 import { parseConfig, type Config } from './config/parse.js';
 import { resolveCredentials } from './credentials.js';
 import { errorMessage } from './errors.js';
+import { finishRunDeployment, startRunDeployment, type RunDeployment } from './github/deployment-run.js';
 import { createProber } from './http/probe.js';
 import { hashSourceFiles } from './local/hash.js';
 import { findSourceFiles } from './local/scan.js';
@@ -23,17 +24,21 @@ import { listRemote, startListing } from './remote/list.js';
 import { logPlan } from './report/plan-log.js';
 import { checksOutcome, newResult, report } from './report/report.js';
 import { stageRunner, type Stage } from './stages.js';
-import type { DeployResult } from './types.js';
+import type { DeployResult, Timeline } from './types.js';
 
 export async function run(): Promise<void> {
   const timings: DeployResult['timings'] = {};
-  const stage = stageRunner(timings);
+  const timeline: Timeline = { startedAt: Date.now(), spans: [] };
+  const stage = stageRunner(timings, timeline);
   let config: Config | undefined;
   let result: DeployResult | undefined;
   let failedAttempts: (() => number) | undefined;
+  let deployment: RunDeployment | undefined;
+  let failure: string | undefined;
   try {
     config = parseConfig((name: InputName) => core.getInput(name), process.env, readEvent(process.env.GITHUB_EVENT_PATH));
     const cfg = config;
+    deployment = cfg.githubDeployment ? await stage('deployment', 'GitHub deployment', () => startRunDeployment(cfg)) : undefined;
     const credentials = await stage('credentials', 'Credentials', () =>
       resolveCredentials(cfg, {
         getIdToken: (aud) => core.getIDToken(aud),
@@ -49,7 +54,7 @@ export async function run(): Promise<void> {
     const siteUrl = await resolveSiteUrl(cdn, cfg);
     const found = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => findSourceFiles(cfg)) : [];
     // The folder passed its guards: list the bucket while the files are hashed (both take seconds).
-    const listing = startListing(store, cfg.prefix);
+    const listing = stage.span('listing', () => startListing(store, cfg.prefix));
     const local = await stage('hash', `Hashing ${found.length} files`, () => hashSourceFiles(found));
     const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, listing, local, cfg));
     const plan = await stage('plan', 'Plan', () => {
@@ -57,16 +62,20 @@ export async function run(): Promise<void> {
       logPlan(planned, cfg.dryRun);
       return planned;
     });
-    result = newResult(cfg, plan, siteUrl, timings);
+    result = { ...newResult(cfg, plan, siteUrl, timings), timeline };
     // A dry run stops here, but still reports (summary, outputs) below.
     if (!cfg.dryRun) await execute(cfg, plan, { store, cdn }, result, stage);
   } catch (err) {
-    const message = errorMessage(err);
-    if (result) result.error = message;
-    core.setFailed(message);
+    failure = errorMessage(err);
+    if (result) result.error = failure;
+    core.setFailed(failure);
   }
+  const cfg = config;
+  const recorded =
+    deployment && cfg && (await stage('deployment', 'GitHub deployment', () => finishRunDeployment(deployment, cfg, result, failure)));
   if (config && result) {
     result.failedAttempts = failedAttempts?.();
+    result.deployment = recorded;
     await report(config, result, stage);
   }
 }
@@ -81,7 +90,7 @@ async function execute(
 ): Promise<void> {
   const applied = { uploaded: 0, bytesUploaded: 0, deleted: 0 };
   result.applied = applied;
-  await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied));
+  await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied, stage.span));
   if (cfg.mode === 'remove') {
     applied.deleted = await stage('delete', 'Deleting', () => deleteAll(store, plan.deletes));
   }
@@ -89,7 +98,10 @@ async function execute(
     const changedKeys = [...plan.uploads.map((upload) => upload.file.key), ...plan.deletes];
     const { result: invalidation, skipped } = await startInvalidation(cdn, cfg, changedKeys);
     result.invalidationSkipped = skipped;
-    result.invalidation = invalidation && cfg.waitForInvalidation ? await waitForInvalidation(cdn, cfg, invalidation) : invalidation;
+    result.invalidation =
+      invalidation && cfg.waitForInvalidation
+        ? await stage.span('invalidation wait', () => waitForInvalidation(cdn, cfg, invalidation))
+        : invalidation;
   });
   if (cfg.mode === 'deploy') {
     // Stale objects go only after the new index is live and cached copies are being dropped.

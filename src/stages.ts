@@ -1,26 +1,47 @@
-/** The stage runner: a log group and a timing per stage, and for a raw failure, what it left behind. */
+/** The stage runner: a log group, a timing and a timeline bar per stage, and for a raw failure, what it left behind. */
 import * as core from '@actions/core';
 import { ConfigError, DeployError, GuardError } from './errors.js';
 import { describeError } from './retry.js';
-import type { DeployResult, StageName } from './types.js';
+import type { DeployResult, StageName, Timeline } from './types.js';
 
-/** Runs one stage inside a log group, timing it and explaining raw failures. */
-export type Stage = <T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>;
+/** Times part of a stage, or work running beside the stages, as a timeline bar of its own (no log group). */
+export type Span = <T>(label: string, fn: () => Promise<T>) => Promise<T>;
 
-/** A stage runner that records each stage's time in `timings`. */
-export function stageRunner(timings: DeployResult['timings']): Stage {
-  return async (name, title, fn) => {
+/** Runs one stage inside a log group, timing it and explaining raw failures; `span` times a part of it. */
+export type Stage = (<T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>) & { span: Span };
+
+/** A stage runner that adds each stage's time to `timings` and its bar (start, end, failed) to `timeline`. */
+export function stageRunner(timings: DeployResult['timings'], timeline: Timeline, now: () => number = Date.now): Stage {
+  const bar = (label: string, started: number, failed: boolean): void => {
+    timeline.spans.push({ label, start: started - timeline.startedAt, end: now() - timeline.startedAt, ...(failed ? { failed } : {}) });
+  };
+  const stage = async <T>(name: StageName, title: string, fn: () => Promise<T> | T): Promise<T> => {
     core.startGroup(title);
-    const started = Date.now();
+    const started = now();
+    let failed = false;
     try {
       return await fn();
     } catch (err) {
+      failed = true;
       throw explainStageFailure(name, title, err);
     } finally {
-      timings[name] = Date.now() - started;
+      // A stage may run twice (the deployment: created first, finished last): its time adds up.
+      timings[name] = (timings[name] ?? 0) + (now() - started);
+      bar(name, started, failed);
       core.endGroup();
     }
   };
+  const span: Span = (label, fn) => {
+    const started = now();
+    const promise = fn();
+    // Bookkeeping only: the caller gets the very same promise, and handles its rejection where it awaits it.
+    void promise.then(
+      () => bar(label, started, false),
+      () => bar(label, started, true),
+    );
+    return promise;
+  };
+  return Object.assign(stage, { span });
 }
 
 /** What a raw failure (an AWS or network error) in each stage leaves behind, in plain words. */

@@ -1,57 +1,23 @@
 /**
- * GitHub deployments: the narrow port over the three REST endpoints used, its Octokit adapter, and
- * the recorder that turns a deploy into a deployment's statuses (and a refused token into one warning).
+ * The run as a GitHub deployment: the DeploymentsPort over Octokit, and the recorder that turns a
+ * deploy into the deployment's statuses (and a token that may not write them into one warning).
  */
 import * as core from '@actions/core';
-import { USER_AGENT } from '../aws/clients.js';
-import { loadGitHub } from '../lazy.js';
+import { Inputs, USER_AGENT } from '../names.js';
+import type { DeploymentStatusUpdate, DeploymentsPort, Sleep } from '../ports.js';
+import { withRetry } from '../retry.js';
+import { isRetryableGithubError, octokitFor, statusOf, type Octokit } from './octokit.js';
 
 /** GitHub refuses longer descriptions on deployments and their statuses. */
 const MAX_DESCRIPTION = 140;
 /** The largest page GitHub serves: a long-lived preview takes the fewest requests to list. */
 const PER_PAGE = 100;
 
-export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive';
-
-export interface NewDeployment {
-  /** The commit deployed (a sha), never a branch name that moves on. */
-  ref: string;
-  environment: string;
-  /** A preview: GitHub shows it "destroyed" once it is inactive. */
-  transient: boolean;
-  production: boolean;
-  description: string;
-}
-
-export interface DeploymentStatusUpdate {
-  state: DeploymentState;
-  /** The run's page ("View logs"). */
-  logUrl: string;
-  /** The deployed site ("View deployment"); only on success. */
-  environmentUrl?: string;
-  description?: string;
-  /** Whether GitHub marks the environment's earlier successful deployments inactive. */
-  autoInactive: boolean;
-}
-
-/** The three deployment endpoints the action uses, nothing more. */
-export interface DeploymentsPort {
-  /** POST /repos/{owner}/{repo}/deployments; resolves to the new deployment's id. */
-  create(deployment: NewDeployment): Promise<number>;
-  /** POST /repos/{owner}/{repo}/deployments/{id}/statuses. */
-  setStatus(id: number, status: DeploymentStatusUpdate): Promise<void>;
-  /** GET /repos/{owner}/{repo}/deployments?environment=…, every page; the ids, newest first. */
-  listIds(environment: string): Promise<number[]>;
-}
-
 /** The port over @actions/github's Octokit, which honours GITHUB_API_URL (tests, GitHub Enterprise Server). */
 export function createDeploymentsPort(token: string, repository: { owner: string; repo: string }): DeploymentsPort {
-  // Read GITHUB_API_URL when the port is made, not when @actions/github loads (see github/pr-comments).
-  const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com';
   const { owner, repo } = repository;
-  type Octokit = ReturnType<Awaited<ReturnType<typeof loadGitHub>>['getOctokit']>;
   let octokit: Promise<Octokit> | undefined;
-  const client = (): Promise<Octokit> => (octokit ??= loadGitHub().then((gh) => gh.getOctokit(token, { userAgent: USER_AGENT, baseUrl })));
+  const client = (): Promise<Octokit> => (octokit ??= octokitFor(token));
 
   return {
     async create(deployment) {
@@ -66,7 +32,7 @@ export function createDeploymentsPort(token: string, repository: { owner: string
         production_environment: deployment.production,
         // Never merge the default branch into the ref: the commit deployed is the one built.
         auto_merge: false,
-        // The deploy already ran after whatever checks the workflow requires; GitHub's own gate would refuse it.
+        // The workflow already ran whatever checks it requires; GitHub's own gate would refuse the deploy.
         required_contexts: [],
         description: deployment.description,
       });
@@ -103,11 +69,11 @@ export interface DeploymentTarget {
   environment: string;
   /** The commit: the pull request's head on pull_request events (GITHUB_SHA is a merge commit there). */
   ref: string;
-  /** A pull-request preview (transient), else the production site. */
+  /** A preview (a prefix): a transient environment; else the production site. */
   preview: boolean;
   /** What is deployed where, for the description, e.g. `s3://bucket/pr-7/`. */
   target: string;
-  /** GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID: see `runLogUrl`. */
+  /** The run's page: GITHUB_SERVER_URL/GITHUB_REPOSITORY/actions/runs/GITHUB_RUN_ID. */
   logUrl: string;
 }
 
@@ -126,11 +92,8 @@ export interface DeploymentRecorder {
 export interface DeploymentLog {
   info: (message: string) => void;
   warning: (message: string) => void;
-}
-
-/** The run's page on GitHub, the deployment's log link. */
-export function runLogUrl(serverUrl: string, repository: string, runId: string): string {
-  return `${serverUrl.replace(/\/+$/, '')}/${repository}/actions/runs/${runId}`;
+  /** Backoff between attempts on 5xx/429/dropped connections; injected so tests run instantly. */
+  sleep?: Sleep;
 }
 
 /**
@@ -148,13 +111,22 @@ export function createDeploymentRecorder(port: DeploymentsPort, log: DeploymentL
   async function attempt<T>(step: string, fn: () => Promise<T>): Promise<T | undefined> {
     if (refused) return undefined;
     try {
-      return await fn();
+      return await withRetry(fn, {
+        label: `GitHub deployment: ${step}`,
+        isRetryable: isRetryableGithubError,
+        maxAttempts: 3,
+        baseDelayMs: 1000,
+        onRetry: log.info,
+        sleep: log.sleep,
+      });
     } catch (err) {
       refused = isPermissionRefusal(err);
       log.warning(explainDeploymentError(err, step));
       return undefined;
     }
   }
+  const setStatus = async (step: string, id: number, status: DeploymentStatusUpdate): Promise<boolean> =>
+    (await attempt(step, () => port.setStatus(id, status).then(() => true))) ?? false;
 
   return {
     async start(target) {
@@ -169,9 +141,8 @@ export function createDeploymentRecorder(port: DeploymentsPort, log: DeploymentL
       );
       if (id === undefined) return undefined;
       log.info(`GitHub deployment ${id} of '${target.environment}' created for ${target.ref.slice(0, 12)}.`);
-      await attempt(`mark deployment ${id} in progress`, () =>
-        port.setStatus(id, { state: 'in_progress', logUrl: target.logUrl, description: 'Deploying', autoInactive: false }),
-      );
+      const inProgress = { state: 'in_progress', logUrl: target.logUrl, description: 'Deploying', autoInactive: false } as const;
+      await setStatus(`mark deployment ${id} in progress`, id, inProgress);
       return id;
     },
 
@@ -181,30 +152,24 @@ export function createDeploymentRecorder(port: DeploymentsPort, log: DeploymentL
         ? { state: 'success', logUrl: target.logUrl, environmentUrl: outcome.environmentUrl, autoInactive: true }
         : { state: 'failure', logUrl: target.logUrl, autoInactive: false };
       if (outcome.description !== undefined) status.description = clip(outcome.description);
-      const done = await attempt(`mark deployment ${id} ${status.state}`, async () => {
-        await port.setStatus(id, status);
-        return true;
-      });
-      if (done) log.info(`GitHub deployment ${id}: ${status.state}${status.environmentUrl ? ` (${status.environmentUrl})` : ''}.`);
+      if (await setStatus(`mark deployment ${id} ${status.state}`, id, status)) {
+        log.info(`GitHub deployment ${id}: ${status.state}${status.environmentUrl ? ` (${status.environmentUrl})` : ''}.`);
+      }
     },
 
     async deactivate(environment, logUrl) {
       const ids = await attempt(`list the deployments of '${environment}'`, () => port.listIds(environment));
+      if (ids === undefined) return 0;
       let marked = 0;
-      for (const id of ids ?? []) {
-        const done = await attempt(`mark deployment ${id} inactive`, async () => {
-          await port.setStatus(id, { state: 'inactive', logUrl, description: 'Preview removed', autoInactive: false });
-          return true;
-        });
-        if (done) marked++;
+      for (const id of ids) {
+        const inactive = { state: 'inactive', logUrl, description: 'Preview removed', autoInactive: false } as const;
+        if (await setStatus(`mark deployment ${id} inactive`, id, inactive)) marked++;
         if (refused) break;
       }
-      if (ids !== undefined) {
-        log.info(
-          `Marked ${marked} of ${ids.length} GitHub deployment(s) of '${environment}' inactive; ` +
-            'the environment itself is kept (the job token cannot delete environments).',
-        );
-      }
+      log.info(
+        `Marked ${marked} of ${ids.length} GitHub deployment(s) of '${environment}' inactive; ` +
+          'the environment itself is kept (the job token cannot delete environments).',
+      );
       return marked;
     },
   };
@@ -212,11 +177,6 @@ export function createDeploymentRecorder(port: DeploymentsPort, log: DeploymentL
 
 function clip(text: string): string {
   return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
-}
-
-function statusOf(err: unknown): number | undefined {
-  const status = (err as { status?: unknown })?.status;
-  return typeof status === 'number' ? status : undefined;
 }
 
 /** A 403 that is not rate limiting: the token lacks the permission (or is a fork's read-only token). */
@@ -235,6 +195,6 @@ export function explainDeploymentError(err: unknown, step: string): string {
   if (!isPermissionRefusal(err)) return base;
   return (
     `${base} The token may not write deployments: give the job 'permissions: deployments: write' ` +
-    "(pull requests from forks never get it), or set 'github-deployment: false'. No further deployment calls are made."
+    `(pull requests from forks never get it), or set '${Inputs.GithubDeployment}: false'. No further deployment calls are made.`
   );
 }

@@ -2,31 +2,16 @@
  * Where the time went: a pure renderer of the run's stages as a Mermaid `gantt` block, which
  * GitHub draws in the job summary (the one-line stage times stay beside it for logs and plain renderers).
  *
- * What the stage runner has to record for it (a duration per stage is not enough: bars need a start):
+ * What the stage runner (stages.ts) records for it, since a duration per stage is not enough:
  * - the wall-clock time the run started (`startedAt`, epoch ms), once;
  * - per stage, its start and end as milliseconds since then, in a list (a stage may run twice);
  * - the listing from when it is *started* (before hashing) to when its promise settles, not the
  *   moment the pipeline awaits it, or hash ‖ list would not overlap;
- * - sub-spans where one stage has phases: the upload of assets, then HTML, then the index document;
- *   the invalidation request, then the wait for it;
- * - which stage failed, if one did.
+ * - spans for the phases inside a stage: the upload of assets, then HTML, then the index document;
+ *   the wait for the invalidation;
+ * - which span ended in an error.
  */
-
-export interface TimelineSpan {
-  /** Short bar label, e.g. `hash` or `upload HTML`. */
-  label: string;
-  /** Milliseconds since the run started. */
-  start: number;
-  end: number;
-  /** Drawn as critical (red): the stage the run failed in. */
-  failed?: boolean;
-}
-
-export interface Timeline {
-  /** When the run started, epoch milliseconds. */
-  startedAt: number;
-  spans: TimelineSpan[];
-}
+import type { Timeline, TimelineSpan } from '../types.js';
 
 /**
  * The axis shows clock time (the reader's local time, which is true in any time zone), and each bar
