@@ -3,6 +3,7 @@
  * every deployment and status body): a preview, a failing preview, a closed pull request, a push
  * with the default `auto`, a token without `deployments: write`, and `github-deployment: true` on a push.
  */
+import { jest } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startFakeGithub, type FakeGithub } from '../fixtures/fake-github.js';
