@@ -245,6 +245,60 @@ describe('S3 proxy: multipart ETags in S3 form', () => {
   });
 });
 
+describe('S3 proxy: refusals S3 makes and s3rver does not', () => {
+  test('an anonymous GET is refused with 403 AccessDenied, as a private bucket does; the signed one is served', async () => {
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'private.txt', Body: 'secret' }));
+    const anonymous = await fetch(`${s3rv.endpoint}/${BUCKET}/private.txt`);
+    expect([anonymous.status, await anonymous.text()]).toEqual([403, expect.stringContaining('<Code>AccessDenied</Code>')]);
+    expect((await getBody('private.txt')).toString()).toBe('secret');
+  });
+
+  test('a Content-MD5 that does not match the body is refused with 400 BadDigest and nothing is stored', async () => {
+    const wrong = createHash('md5').update('other bytes').digest('base64');
+    await expect(
+      client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'digest.txt', Body: Buffer.from('these bytes'), ContentMD5: wrong })),
+    ).rejects.toMatchObject({ name: 'BadDigest', $metadata: { httpStatusCode: 400 } });
+    const right = createHash('md5').update('these bytes').digest('base64');
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'digest-ok.txt', Body: Buffer.from('these bytes'), ContentMD5: right }));
+    expect(await s3rv.listKeys(BUCKET)).toEqual(expect.arrayContaining(['digest-ok.txt']));
+    expect(await s3rv.listKeys(BUCKET)).not.toContain('digest.txt');
+  });
+
+  test('rejectExpiredTokens refuses a session token past its expiration with 400 ExpiredToken, and accepts a live one', async () => {
+    const withToken = (sessionToken: string) =>
+      new S3Client({
+        endpoint: s3rv.endpoint,
+        forcePathStyle: true,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', sessionToken },
+        maxAttempts: 1,
+      });
+    const expirations: Record<string, Date> = {
+      'expired-token': new Date(Date.now() - 1_000),
+      'live-token': new Date(Date.now() + 60_000),
+    };
+    s3rv.faults.rejectExpiredTokens((token) => expirations[token]);
+    try {
+      await expect(withToken('expired-token').send(new HeadBucketCommand({ Bucket: BUCKET }))).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 400 },
+      });
+      await expect(withToken('live-token').send(new HeadBucketCommand({ Bucket: BUCKET }))).resolves.toBeDefined();
+    } finally {
+      s3rv.faults.clear();
+    }
+  });
+
+  test('beforeNext runs its hook before that request is forwarded', async () => {
+    const seen: string[] = [];
+    s3rv.faults.beforeNext('PutObject', async () => {
+      seen.push(`hook; stored: ${(await s3rv.listKeys(BUCKET)).includes('hooked.txt')}`);
+    });
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'hooked.txt', Body: 'x' }));
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'hooked-2.txt', Body: 'y' }));
+    expect(seen).toEqual(['hook; stored: false']);
+  });
+});
+
 describe('S3 proxy: faults', () => {
   test('failDeleteKeys gives per-key Errors in DeleteObjects and keeps those objects', async () => {
     // Many keys in one folder and a numeric key: both make s3rver's own DeleteObjects answer 500.
