@@ -58,3 +58,6 @@ export const USER_AGENT = 's3-cloudfront-deploy-action';
  * The planner needs it for the upload order.
  */
 export const MULTIPART_ABOVE_BYTES = 8 * 1024 * 1024;
+
+/** The part size of multipart uploads; the scan hashes each part in the same read (local/hash.ts). */
+export const PART_BYTES = 8 * 1024 * 1024;

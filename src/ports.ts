@@ -9,8 +9,11 @@ export interface ObjectStore {
   list(prefix: string): Promise<RemoteObject[]>;
   /** The hex MD5 stored in the object's metadata at upload, if any. */
   readStoredMd5(key: string): Promise<string | undefined>;
-  /** Upload one file with its headers and MD5 metadata; multipart for large files. */
-  put(file: LocalFile): Promise<void>;
+  /**
+   * Upload one file with its headers and MD5 metadata, each body proven by its Content-MD5; multipart
+   * for large files. `onBytes` hears of bytes as they land (part by part), for progress lines.
+   */
+  put(file: LocalFile, onBytes?: (bytes: number) => void): Promise<void>;
   /** Delete up to 1,000 keys in one request; returns the keys the server refused, with why. */
   deleteBatch(keys: string[]): Promise<DeleteFailure[]>;
 }

@@ -11,6 +11,8 @@ export interface LocalFile {
   size: number;
   /** Hex MD5 of the content. */
   md5: string;
+  /** Hex MD5 of each 8 MiB part, for files sent as multipart uploads (each part's Content-MD5). */
+  partMd5s?: string[];
   contentType: string;
   cacheControl?: string;
   /** Whether the object is an HTML page, and whether it is the root index document. */

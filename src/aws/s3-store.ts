@@ -1,22 +1,34 @@
-/** ObjectStore over @aws-sdk/client-s3: paginated listing, streamed uploads with MD5 metadata, batch deletes. */
-import { DeleteObjectsCommand, HeadObjectCommand, PutObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+/** ObjectStore over @aws-sdk/client-s3: paginated listing, uploads proven by Content-MD5 (per part for multipart), batch deletes. */
+import {
+  AbortMultipartUploadCommand,
+  ChecksumAlgorithm,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectsCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+  paginateListObjectsV2,
+  type CompletedPart,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { open, readFile, type FileHandle } from 'node:fs/promises';
 import pLimit from 'p-limit';
-import { MD5_METADATA_KEY, MULTIPART_ABOVE_BYTES } from '../names.js';
+import pMap from 'p-map';
+import { MD5_METADATA_KEY, MULTIPART_ABOVE_BYTES, PART_BYTES } from '../names.js';
 import type { DeleteFailure, ObjectStore } from '../ports.js';
 import type { LocalFile, RemoteObject } from '../types.js';
 
 /**
  * Files up to MULTIPART_ABOVE_BYTES go in one PutObject with the whole file in memory: a Buffer body lets the
  * SDK retry the request and send its checksum in a header, and most sites are mostly small files.
- * Larger ones are streamed as a multipart upload, QUEUE_SIZE parts in flight, at most
+ * Larger ones go as a multipart upload of PART_BYTES parts read by offset, PARTS_AT_ONCE in flight, at most
  * MULTIPART_AT_ONCE files at a time: memory stays under 2 × 4 × 8 MiB whatever the concurrency.
  */
-export const PART_SIZE = 8 * 1024 * 1024;
-const QUEUE_SIZE = 4;
+const PARTS_AT_ONCE = 4;
 const MULTIPART_AT_ONCE = 2;
+
+type Params = { Bucket: string; Key: string; ContentType: string; CacheControl?: string; Metadata: Record<string, string> };
 
 export function createS3Store(client: S3Client, bucket: string): ObjectStore {
   // A slot shared by put() calls arriving from apply's p-map lanes: p-map maps a list it is given
@@ -39,30 +51,21 @@ export function createS3Store(client: S3Client, bucket: string): ObjectStore {
       return head.Metadata?.[MD5_METADATA_KEY];
     },
 
-    async put(file: LocalFile) {
-      const params = {
+    async put(file, onBytes = () => undefined) {
+      const params: Params = {
         Bucket: bucket,
         Key: file.key,
         ContentType: file.contentType,
         CacheControl: file.cacheControl,
         Metadata: { [MD5_METADATA_KEY]: file.md5 },
       };
-      if (file.size <= MULTIPART_ABOVE_BYTES) {
-        // Content-MD5 from the scan: S3 refuses the body if the file changed since it was hashed.
-        const body = await readFile(file.absPath);
-        await client.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: hexToBase64(file.md5) }));
-        return;
+      try {
+        if (file.size <= MULTIPART_ABOVE_BYTES) await putWhole(client, params, file);
+        else await multipartSlot(() => putParts(client, params, file, onBytes));
+      } catch (err) {
+        throw (err as { name?: unknown })?.name === 'BadDigest' ? new FileChangedError(file, err) : err;
       }
-      await multipartSlot(() => {
-        const upload = new Upload({
-          client,
-          partSize: PART_SIZE,
-          queueSize: QUEUE_SIZE,
-          leavePartsOnError: false,
-          params: { ...params, Body: createReadStream(file.absPath) },
-        });
-        return upload.done();
-      });
+      if (file.size <= MULTIPART_ABOVE_BYTES) onBytes(file.size);
     },
 
     async deleteBatch(keys): Promise<DeleteFailure[]> {
@@ -76,6 +79,105 @@ export function createS3Store(client: S3Client, bucket: string): ObjectStore {
       }));
     },
   };
+}
+
+/** The file is no longer what was hashed: S3 refused its Content-MD5, or its size differs. Nothing was stored for it. */
+export class FileChangedError extends Error {
+  constructor(file: LocalFile, cause?: unknown) {
+    super(
+      `${JSON.stringify(file.relPath)} changed after it was hashed, so it was not stored (it would have been recorded under the wrong MD5). ` +
+        'Make sure nothing writes to source-dir while this step runs, then rerun.',
+      { cause },
+    );
+    this.name = 'FileChanged';
+  }
+}
+
+/** One PutObject; Content-MD5 from the scan: S3 refuses the body if the file changed since it was hashed. */
+async function putWhole(client: S3Client, params: Params, file: LocalFile): Promise<void> {
+  const body = await readFile(file.absPath);
+  if (body.length !== file.size) throw new FileChangedError(file);
+  await client.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: hexToBase64(file.md5) }));
+}
+
+/**
+ * A multipart upload whose every part carries the Content-MD5 the scan computed for it, so a file that
+ * changed since it was hashed is refused part by part instead of stored under the scanned MD5. Any
+ * failure aborts the upload: no parts are left behind and no object appears.
+ */
+async function putParts(client: S3Client, params: Params, file: LocalFile, onBytes: (bytes: number) => void): Promise<void> {
+  const partMd5s = file.partMd5s;
+  if (!partMd5s || partMd5s.length !== Math.ceil(file.size / PART_BYTES))
+    throw new Error(`no part MD5s for ${JSON.stringify(file.relPath)}`);
+  const handle = await open(file.absPath, 'r');
+  let uploadId: string | undefined;
+  try {
+    if ((await handle.stat()).size !== file.size) throw new FileChangedError(file);
+    // As lib-storage does: with the SDK's default checksums, the upload declares CRC32 and each part carries one.
+    const checksums = (await client.config.requestChecksumCalculation()) === 'WHEN_SUPPORTED';
+    const created = await client.send(
+      new CreateMultipartUploadCommand({ ...params, ...(checksums && { ChecksumAlgorithm: ChecksumAlgorithm.CRC32 }) }),
+    );
+    uploadId = created.UploadId;
+    const parts = await uploadEachPart(client, params, file, handle, uploadId, onBytes);
+    await client.send(new CompleteMultipartUploadCommand({ ...target(params), UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+  } catch (err) {
+    if (uploadId) await client.send(new AbortMultipartUploadCommand({ ...target(params), UploadId: uploadId })).catch(() => undefined);
+    throw err;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * The parts, PARTS_AT_ONCE at a time. After a failure no part starts, and the ones in flight are
+ * waited for, so the abort that follows finds no part still arriving.
+ */
+async function uploadEachPart(
+  client: S3Client,
+  params: Params,
+  file: LocalFile,
+  handle: FileHandle,
+  uploadId: string | undefined,
+  onBytes: (bytes: number) => void,
+): Promise<CompletedPart[]> {
+  let failure: { error: unknown } | undefined;
+  const parts = await pMap(
+    file.partMd5s ?? [],
+    async (md5, index): Promise<CompletedPart | undefined> => {
+      if (failure) return undefined;
+      try {
+        const offset = index * PART_BYTES;
+        const body = await readExactly(handle, file, offset, Math.min(PART_BYTES, file.size - offset));
+        const part = { ...target(params), UploadId: uploadId, PartNumber: index + 1, Body: body, ContentMD5: hexToBase64(md5) };
+        const out = await client.send(new UploadPartCommand(part));
+        onBytes(body.length);
+        return { PartNumber: index + 1, ETag: out.ETag, ...(out.ChecksumCRC32 && { ChecksumCRC32: out.ChecksumCRC32 }) };
+      } catch (error) {
+        failure ??= { error };
+        return undefined;
+      }
+    },
+    { concurrency: PARTS_AT_ONCE },
+  );
+  if (failure) throw failure.error;
+  return parts as CompletedPart[];
+}
+
+/** `length` bytes at `offset`; fewer means the file shrank since it was hashed. */
+async function readExactly(handle: FileHandle, file: LocalFile, offset: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.allocUnsafe(length);
+  let filled = 0;
+  while (filled < length) {
+    const { bytesRead } = await handle.read(buffer, filled, length - filled, offset + filled);
+    if (bytesRead === 0) throw new FileChangedError(file);
+    filled += bytesRead;
+  }
+  return buffer;
+}
+
+function target(params: Params): { Bucket: string; Key: string } {
+  return { Bucket: params.Bucket, Key: params.Key };
 }
 
 function hexToBase64(hex: string): string {
