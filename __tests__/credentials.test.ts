@@ -79,8 +79,8 @@ describe('resolveCredentials', () => {
 
   test('exchanges the OIDC token for the role, with audience, session name and a one-hour duration', async () => {
     const f = fakeDeps(ok);
-    const creds = await resolveCredentials(config({ audience: 'my-aud', 'role-session-name': 'pr-7-deploy' }), f.deps);
-    expect(creds).toEqual({
+    const provider = await resolveCredentials(config({ audience: 'my-aud', 'role-session-name': 'pr-7-deploy' }), f.deps);
+    expect(await provider!()).toEqual({
       accessKeyId: ISSUED.AccessKeyId,
       secretAccessKey: ISSUED.SecretAccessKey,
       sessionToken: ISSUED.SessionToken,
@@ -186,7 +186,8 @@ describe('resolveCredentials', () => {
       if (++calls < 3) throw stsError('IDPCommunicationErrorException', "Couldn't retrieve verification key", 400);
       return { Credentials: ISSUED };
     });
-    await expect(resolveCredentials(config(), f.deps)).resolves.toMatchObject({ accessKeyId: ISSUED.AccessKeyId });
+    const provider = await resolveCredentials(config(), f.deps);
+    expect(await provider!()).toMatchObject({ accessKeyId: ISSUED.AccessKeyId });
     expect(f.sent).toHaveLength(3);
   });
 });
@@ -213,7 +214,7 @@ describe('resolveCredentials against the local STS (real SDK, real wire format)'
 
   test('sends the Query form and parses the XML credentials', async () => {
     const masked: string[] = [];
-    const creds = await resolveCredentials(config({ 'role-session-name': 'gha-7' }), realDeps(masked));
+    const creds = await (await resolveCredentials(config({ 'role-session-name': 'gha-7' }), realDeps(masked)))!();
     expect(creds).toMatchObject({
       accessKeyId: sts.credentials.accessKeyId,
       secretAccessKey: sts.credentials.secretAccessKey,

@@ -1,8 +1,10 @@
 /**
  * Credentials stage. With `role-to-assume`, the action exchanges the job's GitHub OIDC token for
- * temporary credentials of that role (STS AssumeRoleWithWebIdentity) and hands them to every AWS
- * client explicitly, so they win over whatever else is in the environment. Without it, returns
- * undefined: the SDK's default chain (env vars, profiles, what configure-aws-credentials exported).
+ * temporary credentials of that role (STS AssumeRoleWithWebIdentity) and hands every AWS client a
+ * provider of them, so they win over whatever else is in the environment; the provider renews them
+ * (a new OIDC token, a new exchange) five minutes before they expire, so a long upload or
+ * invalidation wait never meets an expired token. Without it, returns undefined: the SDK's default
+ * chain (env vars, profiles, what configure-aws-credentials exported).
  *
  * Every secret is passed to `setSecret` the moment it exists, before anything could print it.
  */
@@ -11,7 +13,7 @@ import { loadSts } from './aws/load-sdk.js';
 import { isPullRequestEvent } from './config/context.js';
 import type { Config } from './config/parse.js';
 import { Inputs } from './names.js';
-import type { Sleep } from './ports.js';
+import type { Clock, Sleep } from './ports.js';
 import { describeError, isRetryableAwsError, withRetry } from './retry.js';
 import type { Credentials } from './types.js';
 
@@ -25,23 +27,71 @@ export interface CredentialDeps {
   info?: (message: string) => void;
   /** Backoff between STS attempts; injected so tests run instantly. */
   sleep?: Sleep;
+  /** When renewal is due; injected so tests need not wait an hour. */
+  now?: Clock;
 }
+
+/** What AWS clients are given: the SDK calls it before each request (again once the expiry is near). */
+export type CredentialProvider = () => Promise<Credentials>;
+
+/**
+ * Renew this long before expiry: the AWS SDK asks its provider again when less than 5 minutes
+ * remain (EXPIRATION_MS in @smithy/core), so both agree on when a renewal is due.
+ */
+export const RENEW_BEFORE_MS = 5 * 60_000;
 
 /**
  * One hour. It is the default (and, unless raised, the maximum) `MaxSessionDuration` of an IAM
- * role: asking for more fails with a ValidationError on every role that was not changed. It covers
- * a large sync plus the longest invalidation wait (`invalidation-timeout` is at most 3600 s) and the
- * checks; asking for less buys nothing, since the credentials live only inside this step's process.
+ * role: asking for more fails with a ValidationError on every role that was not changed. A run that
+ * lasts longer (a large sync plus an invalidation wait of up to 3600 s) renews them (RENEW_BEFORE_MS);
+ * asking for less buys nothing, since the credentials live only inside this step's process.
  */
 export const SESSION_DURATION_SECONDS = 3600;
 
 const OIDC_PROVIDER = 'token.actions.githubusercontent.com';
 
-/** undefined = let the SDK use its default chain (env vars, profiles, ...). */
-export async function resolveCredentials(config: Config, deps: CredentialDeps): Promise<Credentials | undefined> {
+/**
+ * undefined = let the SDK use its default chain (env vars, profiles, ...). The first credentials are
+ * obtained here, so a role that cannot be assumed fails the credentials stage before any other request.
+ */
+export async function resolveCredentials(config: Config, deps: CredentialDeps): Promise<CredentialProvider | undefined> {
   const roleArn = config.roleToAssume;
   if (!roleArn) return undefined;
+  const first = await assumeRole(config, roleArn, deps);
+  deps.info?.(
+    `Assumed role ${roleArn} as session '${config.roleSessionName}'${validUntil(first)}; these credentials are used for every AWS request ` +
+      'and renewed 5 minutes before they expire.',
+  );
+  const renew = async (): Promise<Credentials> => {
+    const renewed = await assumeRole(config, roleArn, deps);
+    deps.info?.(`Renewed the credentials of role ${roleArn}${validUntil(renewed)}.`);
+    return renewed;
+  };
+  return renewing(first, renew, deps.now ?? Date.now);
+}
 
+/**
+ * Hands out `first` until RENEW_BEFORE_MS before it expires, then renews: one renewal at a time,
+ * shared by every request that asks meanwhile (S3 and CloudFront clients share one provider).
+ */
+export function renewing(first: Credentials, renew: () => Promise<Credentials>, now: Clock): CredentialProvider {
+  let current = first;
+  let pending: Promise<Credentials> | undefined;
+  return async () => {
+    if (!current.expiration || current.expiration.getTime() - now() > RENEW_BEFORE_MS) return current;
+    pending ??= renew()
+      .then((renewed) => (current = renewed))
+      .finally(() => (pending = undefined));
+    return pending;
+  };
+}
+
+function validUntil(credentials: Credentials): string {
+  return credentials.expiration ? `, valid until ${credentials.expiration.toISOString()}` : '';
+}
+
+/** One exchange: a fresh OIDC token (it lives minutes), then AssumeRoleWithWebIdentity; every secret masked. */
+async function assumeRole(config: Config, roleArn: string, deps: CredentialDeps): Promise<Credentials> {
   const token = await getToken(config, deps);
   // core.getIDToken masks it too, but a fake or a future implementation may not: mask it here.
   deps.setSecret(token);
@@ -59,7 +109,8 @@ export async function resolveCredentials(config: Config, deps: CredentialDeps): 
       ),
     {
       label: 'AssumeRoleWithWebIdentity',
-      // STS asks callers to retry IDPCommunicationError; the SDK retries throttling and 5xx itself.
+      // The one retry layer for STS (its client makes one attempt per call): throttling, 5xx, dropped
+      // connections, and IDPCommunicationError, which STS asks callers to retry.
       isRetryable: (err) => stsCode(err) === 'IDPCommunicationError' || isRetryableAwsError(err),
       maxAttempts: 4,
       baseDelayMs: 1000,
@@ -78,11 +129,6 @@ export async function resolveCredentials(config: Config, deps: CredentialDeps): 
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
     throw new Error(`AssumeRoleWithWebIdentity for role ${roleArn} answered without complete credentials.`);
   }
-  deps.info?.(
-    `Assumed role ${roleArn} as session '${config.roleSessionName}'` +
-      (c.Expiration ? `, valid until ${c.Expiration.toISOString()}` : '') +
-      '; these credentials are used for every AWS request.',
-  );
   return {
     accessKeyId: c.AccessKeyId,
     secretAccessKey: c.SecretAccessKey,

@@ -1,12 +1,12 @@
-/** One retry helper for everything the SDK does not already retry (or retries too briefly). */
+/** The one retry helper for calls whose client makes a single attempt (CloudFront, STS, GitHub). */
 import type { Sleep } from './ports.js';
 
 export interface RetryOptions {
   /** Short name for log lines, e.g. "CreateInvalidation". */
   label: string;
   isRetryable: (err: unknown) => boolean;
-  /** Give up after this many attempts (including the first). */
-  maxAttempts: number;
+  /** Give up after this many attempts (including the first); may depend on the error just met. */
+  maxAttempts: number | ((err: unknown) => number);
   baseDelayMs?: number;
   maxDelayMs?: number;
   /** Stop retrying once this much time has passed since the first attempt. */
@@ -31,7 +31,8 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
     try {
       return await fn(attempt);
     } catch (err) {
-      const outOfAttempts = attempt >= options.maxAttempts;
+      const limit = typeof options.maxAttempts === 'number' ? options.maxAttempts : options.maxAttempts(err);
+      const outOfAttempts = attempt >= limit;
       const delay = backoffDelay(attempt, baseDelayMs, maxDelayMs, random);
       const outOfTime = options.deadlineMs !== undefined && now() - started + delay > options.deadlineMs;
       if (outOfAttempts || outOfTime || !options.isRetryable(err)) throw err;

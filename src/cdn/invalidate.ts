@@ -61,7 +61,12 @@ export async function startInvalidation(
   return { result: { id: created.id, paths, reason, status: created.status } };
 }
 
-/** Poll until Completed; throws after invalidation-timeout seconds naming the invalidation id. */
+/**
+ * Poll until Completed; throws after invalidation-timeout seconds naming the invalidation id. Not the
+ * SDK's waitUntilInvalidationCompleted: it treats every error as "not yet" (a role without
+ * cloudfront:GetInvalidation would wait out the whole timeout), logs nothing per poll, and its timers
+ * cannot be injected. Here a poll that fails after its own retries fails the wait at once.
+ */
 export async function waitForInvalidation(
   cdn: Cdn,
   config: Config,
@@ -98,15 +103,25 @@ export function callerReference(config: Pick<Config, 'run'>, paths: string[], no
   return runId === 'local' ? `local-${now()}-${hash}` : `${runId}-${runAttempt}-${hash}`;
 }
 
-/** One CloudFront call, retried on throttling and TooManyInvalidationsInProgress within `budgetMs`. */
+/**
+ * Each CloudFront call is tried at most this many times on throttling, 5xx or a dropped connection.
+ * This is the only retry layer: the CloudFront client itself makes one attempt per call (aws/clients.ts).
+ */
+export const CLOUDFRONT_ATTEMPTS = 8;
+
+/**
+ * One CloudFront call, retried (1 s doubling to 20 s, full jitter) within `budgetMs`: at most
+ * CLOUDFRONT_ATTEMPTS attempts, except that a busy distribution (TooManyInvalidationsInProgress, which
+ * clears only as other invalidations finish) is retried until the budget runs out.
+ */
 async function call<T>(op: Operation, config: Config, deps: InvalidateDeps, budgetMs: number, fn: () => Promise<T>): Promise<T> {
   try {
     return await withRetry(fn, {
       label: op,
       isRetryable: isRetryableAwsError,
-      maxAttempts: 100,
+      maxAttempts: (err) => (errorCode(err) === 'TooManyInvalidationsInProgress' ? Number.POSITIVE_INFINITY : CLOUDFRONT_ATTEMPTS),
       baseDelayMs: 1_000,
-      maxDelayMs: 30_000,
+      maxDelayMs: 20_000,
       deadlineMs: budgetMs,
       sleep: deps.sleep,
       now: deps.now,
@@ -118,10 +133,14 @@ async function call<T>(op: Operation, config: Config, deps: InvalidateDeps, budg
   }
 }
 
+function errorCode(err: unknown): string {
+  return (err as { name?: string } | null)?.name ?? '';
+}
+
 /** CloudFront's error code → what is wrong and how to fix it, naming the permission or input. */
 function explain(err: unknown, op: Operation, config: Config): Error {
   const id = config.distributionId ?? '';
-  const code = (err as { name?: string } | null)?.name ?? '';
+  const code = errorCode(err);
   const detail = describeError(err);
   const messages: Record<string, string> = {
     NoSuchDistribution: `CloudFront distribution '${id}' does not exist in the account of these credentials (${detail}). Check '${Inputs.DistributionId}': use the distribution's id (like E1ABCDEF2GHIJK) from the same AWS account.`,
