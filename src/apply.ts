@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import pMap from 'p-map';
 import { DeployError, errorMessage } from './errors.js';
 import type { ObjectStore } from './ports.js';
+import { withProgress, type Progress, type ProgressDeps } from './report/progress.js';
 import { describeError } from './retry.js';
 import type { Span } from './stages.js';
 import type { FileKind, PlannedUpload } from './types.js';
@@ -25,18 +26,35 @@ const PHASES: { kind: FileKind; label: string; done: (n: number) => string }[] =
 const DELETE_CONCURRENCY = 4;
 const DELETE_BATCH = 1000;
 
-/** Uploads in phases (each timed by `span`); `stats` is updated as uploads land, so a failure still reports what was done. */
+/**
+ * Uploads in phases (each timed by `span`); `stats` is updated as uploads land, so a failure still
+ * reports what was done. A progress line every 5 s while it runs (bytes counted part by part for
+ * multipart uploads).
+ */
 export async function uploadAll(
   store: ObjectStore,
   uploads: PlannedUpload[],
   concurrency: number,
   stats: UploadStats,
   span: Span = (_label, fn) => fn(),
+  progressDeps?: ProgressDeps,
+): Promise<void> {
+  const totals = { files: uploads.length, bytes: uploads.reduce((sum, upload) => sum + upload.file.size, 0) };
+  await withProgress('Uploading', totals, (progress) => uploadPhases(store, uploads, concurrency, stats, span, progress), progressDeps);
+}
+
+async function uploadPhases(
+  store: ObjectStore,
+  uploads: PlannedUpload[],
+  concurrency: number,
+  stats: UploadStats,
+  span: Span,
+  progress: Progress,
 ): Promise<void> {
   for (const phase of PHASES) {
     const batch = uploads.filter((upload) => upload.file.kind === phase.kind);
     if (batch.length === 0) continue;
-    const failed = await span(`upload ${phase.label}`, () => uploadPhase(store, batch, concurrency, stats));
+    const failed = await span(`upload ${phase.label}`, () => uploadPhase(store, batch, concurrency, stats, progress));
     if (failed.length > 0) {
       const skipped = uploads.length - stats.uploaded - failed.length;
       throw new DeployError(
@@ -49,14 +67,21 @@ export async function uploadAll(
 }
 
 /** Uploads one phase; after the first failure no new upload starts. Returns the failed keys. */
-async function uploadPhase(store: ObjectStore, batch: PlannedUpload[], concurrency: number, stats: UploadStats): Promise<string[]> {
+async function uploadPhase(
+  store: ObjectStore,
+  batch: PlannedUpload[],
+  concurrency: number,
+  stats: UploadStats,
+  progress: Progress,
+): Promise<string[]> {
   const failed: string[] = [];
   await pMap(
     batch,
     async ({ file, reason }) => {
       if (failed.length > 0) return;
       try {
-        await store.put(file);
+        await store.put(file, (bytes) => progress.add(0, bytes));
+        progress.add(1, 0);
         stats.uploaded++;
         stats.bytesUploaded += file.size;
         core.debug(`uploaded ${file.key} (${reason}, ${file.size} bytes)`);
