@@ -68,6 +68,46 @@ describe('parseConfig: values', () => {
     expect(config.prefix).toBe('pr-42/');
     expect(config.s3CheckUrl).toBe('https://b-1.s3.eu-west-1.amazonaws.com/pr-42/start%20page.html');
   });
+  test.each([
+    [
+      'a plain name: virtual-hosted, requests as the SDK builds them',
+      'my-site',
+      {},
+      'https://my-site.s3.eu-west-1.amazonaws.com/pr-1/index.html',
+      false,
+    ],
+    [
+      'a name with dots: path-style (no certificate covers www.example.com.s3…)',
+      'www.example.com',
+      {},
+      'https://s3.eu-west-1.amazonaws.com/www.example.com/pr-1/index.html',
+      true,
+    ],
+    [
+      'a custom endpoint: path-style on it',
+      'my-site',
+      { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9000/' },
+      'http://127.0.0.1:9000/my-site/pr-1/index.html',
+      true,
+    ],
+    [
+      'a dotted name on a custom endpoint',
+      'www.example.com',
+      { AWS_ENDPOINT_URL_S3: 'https://minio.internal' },
+      'https://minio.internal/www.example.com/pr-1/index.html',
+      true,
+    ],
+    [
+      'the global AWS_ENDPOINT_URL, as the SDK honours it',
+      'my-site',
+      { AWS_ENDPOINT_URL: 'http://localhost:4566' },
+      'http://localhost:4566/my-site/pr-1/index.html',
+      true,
+    ],
+  ])('%s: default s3-check-url and path-style requests', (_name, bucket, env, url, pathStyle) => {
+    const config = configWith({ bucket, prefix: 'pr-1' }, { ...ENV, ...env });
+    expect([config.s3CheckUrl, config.s3PathStyle]).toEqual([url, pathStyle]);
+  });
   test('include/exclude: lines or commas, braces kept whole', () => {
     const config = configWith({ bucket: 'b-1', include: 'assets/**\n*.{js,css}, *.html', exclude: 'pr-*/**' });
     expect(config.include).toEqual(['assets/**', '*.{js,css}', '*.html']);

@@ -22,6 +22,7 @@ import { planDeploy, planRemoval } from './plan/plan.js';
 import type { Cdn, ObjectStore } from './ports.js';
 import { listRemote, startListing } from './remote/list.js';
 import { logPlan } from './report/plan-log.js';
+import { withProgress } from './report/progress.js';
 import { checksOutcome, newResult, report } from './report/report.js';
 import { stageRunner, type Stage } from './stages.js';
 import type { DeployResult, Timeline } from './types.js';
@@ -47,7 +48,7 @@ export async function run(): Promise<void> {
         info: core.info,
       }),
     );
-    const clients = createAwsClients(cfg.region, credentials);
+    const clients = createAwsClients(cfg.region, credentials, { s3PathStyle: cfg.s3PathStyle });
     failedAttempts = clients.failedAttempts;
     const store = createS3Store(clients.s3, cfg.bucket);
     const cdn = createCdn(clients.cloudfront);
@@ -55,7 +56,9 @@ export async function run(): Promise<void> {
     const found = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => findSourceFiles(cfg)) : [];
     // The folder passed its guards: list the bucket while the files are hashed (both take seconds).
     const listing = stage.span('listing', () => startListing(store, cfg.prefix));
-    const local = await stage('hash', `Hashing ${found.length} files`, () => hashSourceFiles(found));
+    const local = await stage('hash', `Hashing ${found.length} files`, () =>
+      withProgress('Hashing', { files: found.length }, (progress) => hashSourceFiles(found, progress)),
+    );
     const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, listing, local, cfg));
     const plan = await stage('plan', 'Plan', () => {
       const planned = cfg.mode === 'deploy' ? planDeploy(local, remote, cfg) : planRemoval(remote);

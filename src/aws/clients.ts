@@ -7,6 +7,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { loadCloudFront, loadSts } from './load-sdk.js';
 import { USER_AGENT } from '../names.js';
+import type { CredentialProvider } from '../credentials.js';
 import type { Credentials } from '../types.js';
 
 export interface AwsClients {
@@ -17,20 +18,36 @@ export interface AwsClients {
   failedAttempts: () => number;
 }
 
-/** Adaptive retry spaces out requests when S3 answers SlowDown; 8 attempts ride out brief 503 storms. */
-const RETRY = { maxAttempts: 8, retryMode: 'adaptive' } as const;
+/**
+ * One retry layer per call. S3 calls are retried by the SDK alone: adaptive retry spaces out requests
+ * when S3 answers SlowDown, and 8 attempts ride out brief 503 storms. CloudFront and STS calls make one
+ * attempt each: their retries live in cdn/invalidate.ts and credentials.ts (withRetry), which also
+ * retry the errors the SDK never does (TooManyInvalidationsInProgress, IDPCommunicationError).
+ */
+const S3_RETRY = { maxAttempts: 8, retryMode: 'adaptive' } as const;
+const ONE_ATTEMPT = { maxAttempts: 1 } as const;
 
-export function createAwsClients(region: string, credentials?: Credentials): AwsClients {
-  const common = { region, credentials, customUserAgent: USER_AGENT, ...RETRY };
+export interface ClientOptions {
+  /**
+   * Path-style S3 requests (`<endpoint>/<bucket>/<key>`): needed for a bucket name with dots (no
+   * certificate covers `a.b.s3.<region>.amazonaws.com`) and for custom endpoints, where the SDK would
+   * otherwise build `<bucket>.<host>`.
+   */
+  s3PathStyle?: boolean;
+}
+
+/** `credentials`: a provider renews them (role-to-assume); fixed ones are used as they are; none = the SDK's chain. */
+export function createAwsClients(region: string, credentials?: CredentialProvider | Credentials, options: ClientOptions = {}): AwsClients {
+  const common = { region, credentials, customUserAgent: USER_AGENT };
   const counter = { failed: 0 };
-  const s3 = new S3Client(common);
+  const s3 = new S3Client({ ...common, ...S3_RETRY, forcePathStyle: options.s3PathStyle ?? false });
   const counting = { step: 'finalizeRequest', priority: 'low', name: 'countFailedAttempts' } as const;
   s3.middlewareStack.add(countFailedAttempts(counter), counting);
   let cloudfront: Promise<CloudFrontClient> | undefined;
   const makeCloudFront = async (): Promise<CloudFrontClient> => {
     // CloudFront is a global service, signed for us-east-1 whatever the bucket's region.
     const { CloudFrontClient } = await loadCloudFront();
-    const client = new CloudFrontClient({ ...common, region: 'us-east-1' });
+    const client = new CloudFrontClient({ ...common, ...ONE_ATTEMPT, region: 'us-east-1' });
     client.middlewareStack.add(countFailedAttempts(counter), counting);
     return client;
   };
@@ -57,5 +74,5 @@ function countFailedAttempts(counter: { failed: number }) {
 export async function createStsClient(region: string): Promise<STSClient> {
   // AssumeRoleWithWebIdentity is an unsigned call: it needs no credentials of its own.
   const { STSClient } = await loadSts();
-  return new STSClient({ region, customUserAgent: USER_AGENT, ...RETRY });
+  return new STSClient({ region, customUserAgent: USER_AGENT, ...ONE_ATTEMPT });
 }

@@ -28,6 +28,7 @@ import {
   parseCheckRoutes,
   parseInvalidationPaths,
   parseS3CheckUrl,
+  s3EndpointFrom,
   parseSiteUrl,
   utf8Bytes,
   type CacheRule,
@@ -70,6 +71,12 @@ export interface Config {
   checkRoutes: CheckRoutes;
   /** null = skip the check. */
   s3CheckUrl: string | null;
+  /**
+   * The action's own S3 requests go path-style: for a bucket name with dots (TLS cannot cover it
+   * virtual-hosted) and for a custom endpoint (AWS_ENDPOINT_URL_S3), where the SDK would build
+   * `<bucket>.<host>`.
+   */
+  s3PathStyle: boolean;
   checkTimeoutSeconds: number;
   githubToken: string;
   prComment: boolean;
@@ -162,6 +169,7 @@ export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Confi
   const indexDocument = parseIndexDocument(read(Inputs.IndexDocument));
   checkIndexKeyLength(prefix, indexDocument);
   const distributionId = parseDistributionId(read(Inputs.DistributionId));
+  const s3Endpoint = s3EndpointFrom(env);
   return {
     bucket,
     sourceDir: parseSourceDir(read(Inputs.SourceDir), env),
@@ -186,7 +194,8 @@ export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Confi
     checks: bool(read, Inputs.Checks),
     siteUrl: parseSiteUrl(read(Inputs.SiteUrl)),
     checkRoutes: parseCheckRoutes(read(Inputs.CheckRoutes)),
-    s3CheckUrl: parseS3CheckUrl(read(Inputs.S3CheckUrl), bucket, region, prefix, indexDocument),
+    s3CheckUrl: parseS3CheckUrl(read(Inputs.S3CheckUrl), { bucket, region, prefix, indexDocument, s3Endpoint }),
+    s3PathStyle: bucket.includes('.') || s3Endpoint !== undefined,
     checkTimeoutSeconds: int(read, Inputs.CheckTimeout, 0, 3600),
     githubToken: read(Inputs.GithubToken),
     prComment: bool(read, Inputs.PrComment),

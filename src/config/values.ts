@@ -224,9 +224,26 @@ export function parseCheckRoutes(value: string): CheckRoutes {
   return { kind: 'explicit', routes };
 }
 
-export function parseS3CheckUrl(value: string, bucket: string, region: string, prefix: string, indexDocument: string): string | null {
+/**
+ * The default is the index document's direct S3 URL: on the custom endpoint when there is one
+ * (path-style), path-style on S3 for a bucket name with dots (no certificate covers
+ * `a.b.s3.<region>.amazonaws.com`), else virtual-hosted.
+ */
+export function parseS3CheckUrl(
+  value: string,
+  object: { bucket: string; region: string; prefix: string; indexDocument: string; s3Endpoint?: string },
+): string | null {
   if (value === 'none') return null;
   if (value !== '') return parseHttpUrl(Inputs.S3CheckUrl, value).toString();
-  const key = (prefix + indexDocument).split('/').map(encodeURIComponent).join('/');
+  const { bucket, region, s3Endpoint } = object;
+  const key = (object.prefix + object.indexDocument).split('/').map(encodeURIComponent).join('/');
+  if (s3Endpoint !== undefined) return `${s3Endpoint}/${bucket}/${key}`;
+  if (bucket.includes('.')) return `https://s3.${region}.amazonaws.com/${bucket}/${key}`;
   return `https://${bucket}.s3.${region}.amazonaws.com/${key}`;
+}
+
+/** The S3 endpoint the SDK takes from the environment (AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL), without a trailing slash. */
+export function s3EndpointFrom(env: Record<string, string | undefined>): string | undefined {
+  const value = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
+  return value ? value.replace(/\/+$/, '') : undefined;
 }
