@@ -158,10 +158,16 @@ const secrets = (): Record<string, string> => ({
   'session token': sts.credentials.sessionToken,
 });
 
-/** Every secret that appears on stdout/stderr outside an `::add-mask::` line. */
+/**
+ * Every secret that appears outside an `::add-mask::` line in what the run left behind: the log, the
+ * job summary, the outputs, and every body the fake GitHub received (the runner masks the log, not
+ * what is posted to a pull request).
+ */
 function leakedSecrets(run: ActionRun): string[] {
-  // Every artifact of the run: the log, the job summary and the outputs.
-  const artifacts = [run.stdout, run.stderr, run.summary, ...Object.values(run.outputs)].join('\n');
+  const posted = gh.requests.filter((r) => r.body !== undefined).map((r) => JSON.stringify(r.body));
+  const artifacts = [run.stdout, run.stderr, run.summary, ...Object.values(run.outputs), ...posted, ...gh.comments.map((c) => c.body)].join(
+    '\n',
+  );
   const lines = artifacts.split('\n').filter((line) => !line.startsWith('::add-mask::'));
   return Object.entries(secrets())
     .filter(([, secret]) => lines.some((line) => line.includes(secret)))
@@ -271,7 +277,7 @@ describe('pull-request previews', () => {
     const first = await preview({ files: SITE_V1 });
     expectExit(first, 0);
     expect(first.outputs['preview-url']).toBe(`${edge.url}/pr-7/index.html`);
-    const commentCalls = () => gh.requests.filter((r) => r.path.includes('/issues/'));
+    const commentCalls = () => gh.requests.filter((r) => r.path.includes('/issues/') || r.path === '/user');
     expect(commentCalls().map((r) => r.method)).toEqual(['GET', 'GET', 'POST']);
     const [comment] = commentsWithMarker(7);
     expect(commentsWithMarker(7)).toHaveLength(1);
@@ -289,14 +295,39 @@ describe('pull-request previews', () => {
     gh.requests.length = 0;
     const second = await preview({ files: SITE_V2, event: prEvent('synchronize', { sha: SHA_2 }) });
     expectExit(second, 0);
-    expect(commentCalls().map((r) => `${r.method} ${r.query.page ?? '1'}`)).toEqual(['GET 1', 'GET 2', 'PATCH 1']);
-    expect(commentCalls()[2]!.path).toBe(`/repos/${OWNER}/${REPO}/issues/comments/${comment!.id}`);
+    // Who the token is is asked once a comment with the marker turns up (refused to a GITHUB_TOKEN: github-actions[bot]).
+    expect(commentCalls().map((r) => `${r.method} ${r.path === '/user' ? '/user' : (r.query.page ?? '1')}`)).toEqual([
+      'GET 1',
+      'GET 2',
+      'GET /user',
+      'PATCH 1',
+    ]);
+    expect(commentCalls()[3]!.path).toBe(`/repos/${OWNER}/${REPO}/issues/comments/${comment!.id}`);
     expect(commentsWithMarker(7)).toHaveLength(1);
     expect(comment!.body).toContain(`| **Commit** | ${SHA_2} |`);
     expect(comment!.body).toContain('| **Changes** | 2 uploaded');
     expect(comment!.body).toContain('2 unchanged');
     expect(gh.commentsOn(8)[0]!.body).toContain('the comment of another PR');
     expect(gh.commentsOn(7)).toHaveLength(150 + 1 + 80);
+  });
+
+  test("someone else's comment carrying our marker is left alone; the action keeps one comment of its own", async () => {
+    const quoted = `${markerFor('pr-7/')}\n> ### ✅ Preview deployed (quoted by a reviewer)`;
+    const [foreign] = gh.seed(7, [quoted], 'octocat');
+
+    const first = await preview({ files: SITE_V1, oidc: false });
+    expectExit(first, 0);
+    const second = await preview({ files: SITE_V2, oidc: false, event: prEvent('synchronize', { sha: SHA_2 }) });
+    expectExit(second, 0);
+
+    expect(foreign!.body).toBe(quoted);
+    const ours = commentsWithMarker(7).filter((c) => c.user.login === 'github-actions[bot]');
+    expect(ours).toHaveLength(1);
+    expect(ours[0]!.body).toContain(`| **Commit** | ${SHA_2} |`);
+    expect(gh.requests.filter((r) => r.method === 'PATCH').map((r) => r.path)).toEqual([
+      `/repos/${OWNER}/${REPO}/issues/comments/${ours[0]!.id}`,
+    ]);
+    expect(gh.commentsOn(7)).toHaveLength(2);
   });
 
   test('a token without write access (fork PR): a warning for the comment and one for the deployment, exit 0, the preview still deployed', async () => {
@@ -325,8 +356,8 @@ describe('pull-request previews', () => {
     for (const key of ['pr-7/index.html', 'pr-7/assets/app.js', 'pr-7/deep/dir/page.html']) await s3.putObject(BUCKET, key, 'preview 7');
     for (const key of ['pr-77/index.html', 'pr-77/assets/app.js']) await s3.putObject(BUCKET, key, 'preview 77');
     for (const key of ['index.html', 'pr-7.html', 'assets/app.js']) await s3.putObject(BUCKET, key, 'production');
-    const [existing] = gh.seed(7, [`${markerFor('pr-7/')}\n### ✅ Preview deployed`]);
-    const [other] = gh.seed(7, [`${markerFor('pr-77/')}\nanother preview's comment`]);
+    const [existing] = gh.seed(7, [`${markerFor('pr-7/')}\n### ✅ Preview deployed`], 'github-actions[bot]');
+    const [other] = gh.seed(7, [`${markerFor('pr-77/')}\nanother preview's comment`], 'github-actions[bot]');
     s3.resetRequests();
 
     const run = await preview({

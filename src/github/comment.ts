@@ -4,7 +4,9 @@
  * throws: a comment is not worth failing a deploy that already happened, so every failure to
  * comment is a warning. The PrComments adapter goes over @actions/github's Octokit (which honours
  * GITHUB_API_URL, so tests and GitHub Enterprise Server work unchanged); the marker is searched
- * across every page of the PR's issue comments, stopping at the first page that has it.
+ * across every page of the PR's issue comments, stopping at the first page that has it. Only a comment
+ * written by the token's own identity counts: the marker is plain text anyone can paste, and editing
+ * someone else's comment (or failing to) is not ours to do.
  */
 import * as core from '@actions/core';
 import { wantsPrComment } from '../config/context.js';
@@ -18,6 +20,9 @@ import { isRetryableGithubError, octokitFor, statusOf } from './octokit.js';
 
 /** The largest page GitHub serves: a PR with a long discussion takes the fewest requests. */
 const PER_PAGE = 100;
+
+/** Who writes comments with the job's GITHUB_TOKEN (an installation token of the GitHub Actions app). */
+export const JOB_TOKEN_LOGIN = 'github-actions[bot]';
 
 /** undefined when there is nothing to comment on (not a PR, no prefix, pr-comment off, no token, no repository). */
 export function createPrComments(config: Config): PrComments | undefined {
@@ -37,8 +42,13 @@ export function createPrComments(config: Config): PrComments | undefined {
         issue_number: prNumber,
         per_page: PER_PAGE,
       });
+      // Asked only once a comment with the marker turns up: most runs never need it.
+      let identity: Promise<string> | undefined;
       for await (const page of pages) {
-        const found = page.data.find((comment) => comment.body?.includes(marker));
+        const candidates = page.data.filter((comment) => comment.body?.includes(marker));
+        if (candidates.length === 0) continue;
+        const login = await (identity ??= tokenLogin(octokit));
+        const found = candidates.find((comment) => comment.user?.login === login);
         if (found) {
           // Leaving the loop ends the iterator: later pages are never requested.
           await octokit.rest.issues.updateComment({ owner, repo, comment_id: found.id, body });
@@ -49,6 +59,21 @@ export function createPrComments(config: Config): PrComments | undefined {
       return { id: data.id, created: true };
     },
   };
+}
+
+type Octokit = ReturnType<Awaited<ReturnType<typeof loadGitHub>>['getOctokit']>;
+
+/**
+ * The login comments made with this token carry. `GET /user` answers it for a user's token; GitHub
+ * refuses it (403) to the job's GITHUB_TOKEN, whose comments are written by github-actions[bot].
+ */
+async function tokenLogin(octokit: Octokit): Promise<string> {
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login;
+  } catch (err) {
+    if (statusOf(err) === 403 || statusOf(err) === 404) return JOB_TOKEN_LOGIN;
+    throw err;
+  }
 }
 
 export interface PrCommentDeps {
