@@ -44,7 +44,8 @@ const OLD: Record<string, string> = {
   'static/js/chunk-0ld2.js': 'old chunk',
   'stale/page.html': '<!doctype html>stale',
 };
-const ASSET_UPLOADS = Object.keys(ASSETS).length - 1; // img/logo.svg is unchanged
+const ALL_ASSETS = Object.keys(ASSETS).length;
+const ASSET_UPLOADS = ALL_ASSETS - 1; // img/logo.svg is unchanged
 
 const bed = useSiteBed(BUCKET, NEW_SITE);
 
@@ -68,25 +69,46 @@ const build = (rel = ''): string => path.join(bed.workspace, 'build', rel);
 
 describe('a deploy killed midway', () => {
   const KILL_POINTS = [
-    { when: 'after 5 uploads', stall: () => bed.s3.faults.stallAfter('PutObject', 5), landed: 5, index: 'old' },
+    // newAssets counts img/logo.svg, unchanged since OLD; newPages > 0 only where every asset is new.
+    { when: 'after 5 uploads', stall: () => bed.s3.faults.stallAfter('PutObject', 5), landed: 5, newAssets: 6, newPages: 0, index: 'old' },
     {
       when: 'after every asset, before any page',
       stall: () => bed.s3.faults.stallAfter('PutObject', ASSET_UPLOADS),
       landed: ASSET_UPLOADS,
+      newAssets: ALL_ASSETS,
+      newPages: 0,
       index: 'old',
     },
     {
       when: 'midway through the pages',
       stall: () => bed.s3.faults.stallAfter('PutObject', ASSET_UPLOADS + 4),
       landed: ASSET_UPLOADS + 4,
+      newAssets: ALL_ASSETS,
+      newPages: 4,
       index: 'old',
     },
-    { when: 'while one asset hangs', stall: () => bed.s3.faults.stallKeys.add(CHUNKS[0]![0]!), landed: ASSET_UPLOADS - 1, index: 'old' },
-    { when: 'while one page hangs', stall: () => bed.s3.faults.stallKeys.add('about/index.html'), landed: ASSET_UPLOADS + 7, index: 'old' },
+    {
+      when: 'while one asset hangs',
+      stall: () => bed.s3.faults.stallKeys.add(CHUNKS[0]![0]!),
+      landed: ASSET_UPLOADS - 1,
+      newAssets: ALL_ASSETS - 1,
+      newPages: 0,
+      index: 'old',
+    },
+    {
+      when: 'while one page hangs',
+      stall: () => bed.s3.faults.stallKeys.add('about/index.html'),
+      landed: ASSET_UPLOADS + 7,
+      newAssets: ALL_ASSETS,
+      newPages: PAGES.length - 1,
+      index: 'old',
+    },
     {
       when: 'after the index, before any deletion',
       stall: () => bed.s3.faults.stallAfter('DeleteObjects', 0),
       landed: ASSET_UPLOADS + 9,
+      newAssets: ALL_ASSETS,
+      newPages: PAGES.length,
       index: 'new',
     },
   ];
@@ -111,8 +133,11 @@ describe('a deploy killed midway', () => {
     expect(Object.keys(now)).toEqual(expect.arrayContaining(Object.keys(OLD)));
     // (ii) A new page, and above all the new index, is never in the bucket before what it needs.
     const isNew = (key: string): boolean => now[key] === md5(NEW_SITE[key]!);
-    const missingAssets = Object.keys(ASSETS).filter((key) => !isNew(key));
-    if (PAGES.some(([key]) => isNew(key!))) expect(missingAssets).toEqual([]);
+    const newAssets = Object.keys(ASSETS).filter(isNew).length;
+    const newPages = PAGES.filter(([key]) => isNew(key!)).length;
+    // Exactly what this kill point leaves: a page is new only where every asset is (see the table).
+    expect({ newAssets, newPages }).toEqual({ newAssets: point.newAssets, newPages: point.newPages });
+    expect(newPages === 0 || newAssets === ALL_ASSETS).toBe(true);
     expect(isNew('index.html') ? 'new' : 'old').toBe(point.index);
     if (isNew('index.html')) expect(Object.keys(NEW_SITE).filter((key) => !isNew(key))).toEqual([]);
     else expect(now['index.html']).toBe(md5(OLD['index.html']!));
