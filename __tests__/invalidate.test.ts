@@ -180,8 +180,8 @@ describe('startInvalidation', () => {
     expect(result?.id).toBe('I2J0I21PCUYOIK');
     expect(cdn.creates).toHaveLength(7);
     expect(new Set(cdn.creates.map((c) => c.reference)).size).toBe(1);
-    // Full jitter with random() = 0.5: half of min(30 s, 1 s * 2^attempt).
-    expect(time.slept).toEqual([1000, 2000, 4000, 8000, 15000, 15000]);
+    // Full jitter with random() = 0.5: half of min(20 s, 1 s * 2^attempt).
+    expect(time.slept).toEqual([1000, 2000, 4000, 8000, 10000, 10000]);
     expect(infos.filter((m) => m.startsWith('CreateInvalidation: attempt'))).toHaveLength(6);
   });
 
