@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { compareKeys, isMultipartEtag, keysNeedingStoredMd5, planDeploy, planRemoval, uploadReason } from '../src/plan/plan.js';
 import { MULTIPART_ABOVE_BYTES } from '../src/names.js';
 import type { FileKind, LocalFile, RemoteObject } from '../src/types.js';
@@ -47,6 +48,24 @@ describe('keysNeedingStoredMd5', () => {
   });
   test('objects without a local file are never read', () => {
     expect(keysNeedingStoredMd5([], [remote('gone', MULTIPART)])).toEqual([]);
+  });
+});
+
+describe('a multipart object whose ETag the scan can predict (md5 of the part MD5s, as S3 makes it)', () => {
+  // Three parts; S3's ETag written out by hand: md5 of the 48 bytes of the three binary MD5s, then "-3".
+  const PARTS = ['11111111111111111111111111111111', '22222222222222222222222222222222', '33333333333333333333333333333333'];
+  const S3_ETAG = `${createHash('md5')
+    .update(Buffer.from(PARTS.join(''), 'hex'))
+    .digest('hex')}-3`;
+  const big = (): LocalFile => ({ ...local('film.bin', MD5_A, 99), partMd5s: PARTS });
+
+  test('is unchanged without reading its stored MD5', () => {
+    expect(keysNeedingStoredMd5([big()], [remote('film.bin', S3_ETAG, 99)])).toEqual([]);
+    expect(uploadReason(big(), remote('film.bin', S3_ETAG, 99), false)).toBeUndefined();
+  });
+  test('with other parts (another part size, or other content) it still reads the stored MD5', () => {
+    expect(keysNeedingStoredMd5([big()], [remote('film.bin', MULTIPART, 99)])).toEqual(['film.bin']);
+    expect(uploadReason(big(), remote('film.bin', MULTIPART, 99), false)).toBe('changed');
   });
 });
 

@@ -2,6 +2,7 @@
  * The pure planner: manifests in, plan out, no I/O. Unchanged means same content (MD5), never
  * timestamps: a CI checkout gives every file a new mtime.
  */
+import { createHash } from 'node:crypto';
 import { MULTIPART_ABOVE_BYTES } from '../names.js';
 import type { FileKind, LocalFile, Plan, PlannedUpload, RemoteObject, UploadReason } from '../types.js';
 
@@ -18,6 +19,21 @@ export function isMultipartEtag(etag: string): boolean {
 }
 
 /**
+ * Whether the object's ETag shows it holds the file: the file's MD5 (a single PUT), or for a file
+ * sent in parts, S3's multipart ETag `md5(concatenated part MD5s)-N` from the part MD5s the scan took.
+ */
+export function etagMatches(file: LocalFile, object: RemoteObject): boolean {
+  return object.etag === file.md5 || (file.partMd5s !== undefined && object.etag === multipartEtag(file.partMd5s));
+}
+
+function multipartEtag(partMd5s: string[]): string {
+  const digest = createHash('md5')
+    .update(Buffer.from(partMd5s.join(''), 'hex'))
+    .digest('hex');
+  return `${digest}-${partMd5s.length}`;
+}
+
+/**
  * Keys whose ETag cannot tell whether the content is the same, so the MD5 stored in metadata must
  * be read (HeadObject). Only same-size objects qualify (a different size is a change). A multipart
  * ETag is never an MD5, and a plain ETag that differs may not be one either (SSE-KMS, SSE-C): a
@@ -29,7 +45,7 @@ export function keysNeedingStoredMd5(local: LocalFile[], remote: RemoteObject[])
   return local
     .filter((file) => {
       const object = remoteByKey.get(file.key);
-      return object !== undefined && object.etag !== file.md5 && object.size === file.size;
+      return object !== undefined && !etagMatches(file, object) && object.size === file.size;
     })
     .map((file) => file.key);
 }
@@ -38,7 +54,7 @@ export function keysNeedingStoredMd5(local: LocalFile[], remote: RemoteObject[])
 export function uploadReason(file: LocalFile, object: RemoteObject | undefined, force: boolean): UploadReason | undefined {
   if (!object) return 'new';
   if (force) return 'forced';
-  if (object.etag === file.md5 || object.storedMd5 === file.md5) return undefined;
+  if (etagMatches(file, object) || object.storedMd5 === file.md5) return undefined;
   return 'changed';
 }
 
