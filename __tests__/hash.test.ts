@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { hashFile, hashSourceFiles } from '../src/local/hash.js';
+import { hashFile, hashSourceFiles, totalSizeWhenAsked } from '../src/local/hash.js';
 import type { SourceFile } from '../src/local/scan.js';
 
 const MIB = 1024 * 1024;
@@ -44,6 +44,24 @@ test.each([
 ])('a file of %s gets no part MD5s', async (_name, size) => {
   const body = randomBytes(size);
   expect(await hashFile(file(`small-${size}.bin`, body))).toEqual({ md5: md5(body), size });
+});
+
+test('totalSizeWhenAsked answers undefined when first asked, then the sum of the sizes once its stats are done', async () => {
+  const files = [randomBytes(100), randomBytes(2048)].map((body, i): SourceFile => ({
+    key: `t${i}`,
+    relPath: `t${i}`,
+    absPath: file(`t${i}`, body),
+    contentType: 'x/y',
+    kind: 'asset',
+  }));
+  const total = totalSizeWhenAsked(files);
+  expect(total()).toBeUndefined();
+  let answer: number | undefined;
+  for (let i = 0; i < 100 && answer === undefined; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    answer = total();
+  }
+  expect(answer).toBe(2148);
 });
 
 test('hashSourceFiles counts every file and its bytes into the progress it is given', async () => {

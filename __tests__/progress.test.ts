@@ -44,6 +44,27 @@ test('a stage that runs 12 s prints a line at 5 s and at 10 s with what was done
   ]);
 });
 
+test('a byte total learnt during the stage: asked at each line, shown once known', () => {
+  const time = fakeTime();
+  const lines: string[] = [];
+  let known: number | undefined;
+  let asked = 0;
+  const total = (): number | undefined => (asked++, known);
+  const progress = startProgress('Hashing', { files: 4, bytes: total }, { now: time.now, every: time.every, info: (l) => lines.push(l) });
+  expect(asked).toBe(0);
+  progress.add(1, 10 * KIB);
+  time.advance(5_000);
+  known = 40 * KIB;
+  progress.add(1, 10 * KIB);
+  time.advance(5_000);
+  progress.stop();
+  expect(asked).toBe(2);
+  expect(lines).toEqual([
+    'Hashing: 1 of 4 files, 10.0 KiB read, 2.0 KiB/s',
+    'Hashing: 2 of 4 files, 20.0 KiB of 40.0 KiB (50 %), 2.0 KiB/s',
+  ]);
+});
+
 test('a stage that ends within 5 s prints nothing', () => {
   const time = fakeTime();
   const lines: string[] = [];

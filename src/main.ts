@@ -15,7 +15,7 @@ import { resolveCredentials } from './credentials.js';
 import { errorMessage } from './errors.js';
 import { finishRunDeployment, startRunDeployment, type RunDeployment } from './github/deployment-run.js';
 import { createProber } from './http/probe.js';
-import { hashSourceFiles } from './local/hash.js';
+import { hashSourceFiles, totalSizeWhenAsked } from './local/hash.js';
 import { findSourceFiles } from './local/scan.js';
 import type { InputName } from './names.js';
 import { planDeploy, planRemoval } from './plan/plan.js';
@@ -57,7 +57,7 @@ export async function run(): Promise<void> {
     // The folder passed its guards: list the bucket while the files are hashed (both take seconds).
     const listing = stage.span('listing', () => startListing(store, cfg.prefix));
     const local = await stage('hash', `Hashing ${found.length} files`, () =>
-      withProgress('Hashing', { files: found.length }, (progress) => hashSourceFiles(found, progress)),
+      withProgress('Hashing', { files: found.length, bytes: totalSizeWhenAsked(found) }, (progress) => hashSourceFiles(found, progress)),
     );
     const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, listing, local, cfg));
     const plan = await stage('plan', 'Plan', () => {

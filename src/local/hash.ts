@@ -1,6 +1,7 @@
 /** Hashing the site's files: MD5, size and (for multipart files) part MD5s of each, read once in chunks through a few reused buffers. */
 import { createHash, type Hash } from 'node:crypto';
 import { close, open, read } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import pMap from 'p-map';
 import { errorMessage, GuardError } from '../errors.js';
 import { MULTIPART_ABOVE_BYTES, PART_BYTES } from '../names.js';
@@ -28,6 +29,34 @@ export function hashSourceFiles(files: SourceFile[], progress?: Progress): Promi
     },
     { concurrency: HASH_CONCURRENCY },
   );
+}
+
+/**
+ * The total size of `files`, for the progress lines of a long hash: asked first at the first line
+ * (5 s in), it starts one stat per file, HASH_CONCURRENCY at a time, and answers undefined until they
+ * are done. A hash that ends sooner never pays for it.
+ */
+export function totalSizeWhenAsked(files: SourceFile[]): () => number | undefined {
+  let total: number | undefined;
+  let asked = false;
+  return () => {
+    if (!asked) {
+      asked = true;
+      pMap(
+        files,
+        (file) =>
+          stat(file.absPath).then(
+            (s) => s.size,
+            () => 0,
+          ),
+        { concurrency: HASH_CONCURRENCY },
+      ).then(
+        (sizes) => (total = sizes.reduce((sum, size) => sum + size, 0)),
+        () => undefined,
+      );
+    }
+    return total;
+  };
 }
 
 /** A file or folder of source-dir that cannot be read: a guard failure naming it, with the fix. */

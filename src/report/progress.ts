@@ -30,8 +30,8 @@ export interface Progress {
 
 export interface ProgressTotals {
   files: number;
-  /** undefined when not known before the work (hashing learns the sizes as it reads). */
-  bytes?: number;
+  /** Known up front, or asked at each line (undefined while not known yet). */
+  bytes?: number | (() => number | undefined);
 }
 
 /** Starts the 5-second progress lines of one stage, e.g. `startProgress('Uploading', { files: 6, bytes: 4096 })`. */
@@ -39,7 +39,10 @@ export function startProgress(verb: string, totals: ProgressTotals, deps: Progre
   const { now = Date.now, every = intervalTicker, info = core.info } = deps;
   const started = now();
   const done = { files: 0, bytes: 0 };
-  const stop = every(PROGRESS_EVERY_MS, () => info(progressLine(verb, done, totals, now() - started)));
+  const totalBytes = (): number | undefined => (typeof totals.bytes === 'function' ? totals.bytes() : totals.bytes);
+  const stop = every(PROGRESS_EVERY_MS, () =>
+    info(progressLine(verb, done, { files: totals.files, bytes: totalBytes() }, now() - started)),
+  );
   return {
     add(files, bytes) {
       done.files += files;
@@ -65,7 +68,12 @@ export async function withProgress<T>(
 }
 
 /** `Uploading: 3 of 6 files, 1.2 MiB of 4.0 MiB (30 %), 240.0 KiB/s`; without a byte total: `…, 1.2 MiB read, …`. Pure. */
-export function progressLine(verb: string, done: { files: number; bytes: number }, totals: ProgressTotals, elapsedMs: number): string {
+export function progressLine(
+  verb: string,
+  done: { files: number; bytes: number },
+  totals: { files: number; bytes?: number },
+  elapsedMs: number,
+): string {
   const files = `${done.files.toLocaleString('en-US')} of ${totals.files.toLocaleString('en-US')} files`;
   const bytes =
     totals.bytes === undefined
