@@ -47,14 +47,18 @@ test('a stage that runs 12 s prints a line at 5 s and at 10 s with what was done
 test('a byte total learnt during the stage: asked at each line, shown once known', () => {
   const time = fakeTime();
   const lines: string[] = [];
-  let known: number | undefined;
+  const total = { known: undefined as number | undefined };
   let asked = 0;
-  const total = (): number | undefined => (asked++, known);
-  const progress = startProgress('Hashing', { files: 4, bytes: total }, { now: time.now, every: time.every, info: (l) => lines.push(l) });
+  const totalBytes = (): number | undefined => (asked++, total.known);
+  const progress = startProgress(
+    'Hashing',
+    { files: 4, bytes: totalBytes },
+    { now: time.now, every: time.every, info: (l) => lines.push(l) },
+  );
   expect(asked).toBe(0);
   progress.add(1, 10 * KIB);
   time.advance(5_000);
-  known = 40 * KIB;
+  total.known = 40 * KIB;
   progress.add(1, 10 * KIB);
   time.advance(5_000);
   progress.stop();

@@ -16,7 +16,7 @@ import type { PrComments, Sleep } from '../ports.js';
 import { prCommentMarker, renderPrComment } from '../report/comment-body.js';
 import { describeError, withRetry } from '../retry.js';
 import type { DeployResult } from '../types.js';
-import { isRetryableGithubError, octokitFor, statusOf } from './octokit.js';
+import { isRetryableGithubError, octokitFor, statusOf, type Octokit } from './octokit.js';
 
 /** The largest page GitHub serves: a PR with a long discussion takes the fewest requests. */
 const PER_PAGE = 100;
@@ -60,8 +60,6 @@ export function createPrComments(config: Config): PrComments | undefined {
     },
   };
 }
-
-type Octokit = ReturnType<Awaited<ReturnType<typeof loadGitHub>>['getOctokit']>;
 
 /**
  * The login comments made with this token carry. `GET /user` answers it for a user's token; GitHub
