@@ -74,7 +74,7 @@ export async function resolveCredentials(config: Config, deps: CredentialDeps): 
  * Hands out `first` until RENEW_BEFORE_MS before it expires, then renews: one renewal at a time,
  * shared by every request that asks meanwhile (S3 and CloudFront clients share one provider).
  */
-export function renewing(first: Credentials, renew: () => Promise<Credentials>, now: Clock): CredentialProvider {
+function renewing(first: Credentials, renew: () => Promise<Credentials>, now: Clock): CredentialProvider {
   let current = first;
   let pending: Promise<Credentials> | undefined;
   return async () => {

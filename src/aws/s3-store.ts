@@ -122,6 +122,8 @@ async function putParts(client: S3Client, params: Params, file: LocalFile, onByt
     const parts = await uploadEachPart(client, params, file, handle, uploadId, onBytes);
     await client.send(new CompleteMultipartUploadCommand({ ...target(params), UploadId: uploadId, MultipartUpload: { Parts: parts } }));
   } catch (err) {
+    // The failure that ended the upload is the one to report; an abort that fails too leaves parts
+    // that only a bucket lifecycle rule (AbortIncompleteMultipartUpload) removes.
     if (uploadId) await client.send(new AbortMultipartUploadCommand({ ...target(params), UploadId: uploadId })).catch(() => undefined);
     throw err;
   } finally {
