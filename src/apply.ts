@@ -33,7 +33,7 @@ export async function uploadAll(store: ObjectStore, uploads: PlannedUpload[], co
     if (failed.length > 0) {
       const skipped = uploads.length - stats.uploaded - failed.length;
       throw new DeployError(
-        `${failed.length} upload(s) of ${phase.label} failed; ${skipped} later upload(s) were not attempted (no page was published that points at a missing asset) and nothing was deleted. Rerun to converge`,
+        `${failed.length} upload(s) of ${phase.label} failed; ${skipped} later upload(s) were not attempted (no page was published that points at a missing asset) and nothing was deleted`,
         failed,
       );
     }
@@ -63,7 +63,8 @@ async function uploadPhase(store: ObjectStore, batch: PlannedUpload[], concurren
   return failed;
 }
 
-export async function deleteAll(store: ObjectStore, keys: string[]): Promise<number> {
+/** Deletes in batches; `stats.deleted` counts the deletions as they land, so a failure still reports what was done. */
+export async function deleteAll(store: ObjectStore, keys: string[], stats: { deleted: number }): Promise<void> {
   const batches: string[][] = [];
   for (let i = 0; i < keys.length; i += DELETE_BATCH) batches.push(keys.slice(i, i + DELETE_BATCH));
   const failed: string[] = [];
@@ -71,7 +72,9 @@ export async function deleteAll(store: ObjectStore, keys: string[]): Promise<num
     batches,
     async (batch) => {
       try {
-        for (const failure of await store.deleteBatch(batch)) {
+        const failures = await store.deleteBatch(batch);
+        stats.deleted += batch.length - failures.length;
+        for (const failure of failures) {
           failed.push(failure.key);
           core.error(`Delete of '${failure.key}' failed: ${failure.code}: ${failure.message}`);
         }
@@ -83,10 +86,6 @@ export async function deleteAll(store: ObjectStore, keys: string[]): Promise<num
     { concurrency: DELETE_CONCURRENCY },
   );
   if (failed.length > 0) {
-    throw new DeployError(
-      `${failed.length} of ${keys.length} deletion(s) failed; the stale objects are still in the bucket. Rerun to converge`,
-      failed,
-    );
+    throw new DeployError(`${failed.length} of ${keys.length} deletion(s) failed`, failed);
   }
-  return keys.length;
 }
