@@ -219,7 +219,7 @@ describe('OIDC credentials', () => {
     expect(leakedSecrets(run)).toEqual([]);
   });
 
-  test('no ACTIONS_ID_TOKEN_REQUEST_URL with role-to-assume: exit 1 naming id-token: write, zero requests', async () => {
+  test('no ACTIONS_ID_TOKEN_REQUEST_URL with role-to-assume: exit 1 naming id-token: write, zero AWS requests, the comment says so', async () => {
     const run = await preview({
       files: SITE_V1,
       env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
@@ -229,7 +229,9 @@ describe('OIDC credentials', () => {
     expect(run.stdout).not.toMatch(/fork/);
     expect(s3.requests).toHaveLength(0);
     expect(sts.requests).toHaveLength(0);
-    expect(gh.requests).toHaveLength(0);
+    // Every run reports: the preview comment says this commit failed at the credentials.
+    expect(gh.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
+    expect(commentsWithMarker(7)[0]!.body).toMatch(/### ❌ Preview deploy failed\n\n> Failed at \*\*Credentials\*\*: .*id-token: write/);
   });
 
   test('a pull request from a fork: says plainly that forks get no OIDC token', async () => {
