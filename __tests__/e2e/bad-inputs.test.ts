@@ -102,9 +102,10 @@ const MALFORMED: Record<InputName, [string, RegExp][]> = {
     ['pr 42', /contains whitespace/],
   ],
   delete: NOT_BOOLEAN,
+  // The log escapes '%' in workflow commands as '%25'.
   'max-delete': [
-    ['-1', /'-1' is neither a count of objects nor a percentage from 0% to 100%/],
-    ['101%', /'101%' is neither a count/],
+    ['-1', /'-1' is neither a count of objects nor a percentage from 0%25 to 100%25/],
+    ['101%', /'101%25' is neither a count/],
     ['lots', /'lots' is neither a count/],
   ],
   include: [
