@@ -83,7 +83,9 @@ function judgeServedIndex(
   if (index === undefined) return { ...base, passed: true };
   const served = servedMd5(response);
   if (served === undefined) return { ...base, got: `${base.got} (body too large to compare with the index document)`, passed: true };
-  if (served === index.md5) return { ...base, got: `${base.got}, this deploy's index document`, passed: true };
+  // The ETag counts too: an edge function may rewrite the body of the object it passes through.
+  const same = served === index.md5 || etagMd5(response.etag) === index.md5;
+  if (same) return { ...base, got: `${base.got}, this deploy's index document`, passed: true };
   switch (index.when) {
     case 'pending':
       return { ...base, got: `${base.got}, an older index document (invalidation still in progress)`, passed: true };
@@ -101,9 +103,13 @@ function judgeServedIndex(
 
 /** The MD5 of what was served: the whole body's, else an ETag that is a plain MD5 (S3's, passed through). */
 export function servedMd5(response: Pick<ProbeResponse, 'bodyMd5' | 'etag'>): string | undefined {
-  if (response.bodyMd5 !== undefined) return response.bodyMd5;
-  const etag = response.etag?.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
-  return etag !== undefined && /^[0-9a-f]{32}$/.test(etag) ? etag : undefined;
+  return response.bodyMd5 ?? etagMd5(response.etag);
+}
+
+/** `"<md5>"` (or weak `W/"<md5>"`) → the hex MD5; a multipart or KMS ETag is no MD5 of the bytes. */
+function etagMd5(etag: string | undefined): string | undefined {
+  const value = etag?.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+  return value !== undefined && /^[0-9a-f]{32}$/.test(value) ? value : undefined;
 }
 
 export function judgeSpaRoute(url: string, outcome: ProbeOutcome, ctx: DiagnosisContext = {}): CheckResult {
