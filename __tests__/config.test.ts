@@ -121,6 +121,38 @@ describe('parseConfig: mode', () => {
   });
 });
 
+describe('parseConfig: GitHub deployment', () => {
+  const PR = { ...ENV, GITHUB_EVENT_NAME: 'pull_request' };
+  const prEvent = { action: 'synchronize', number: 42, pull_request: { number: 42, head: { sha: 'feed' } } };
+  test.each<[string, Partial<Record<InputName, string>>, Env, boolean, string]>([
+    ['auto, a pull-request preview: on, environment preview-<prefix>', { prefix: 'pr-42' }, PR, true, 'preview-pr-42'],
+    ['auto, a push to the bucket root: off, environment production', {}, ENV, false, 'production'],
+    ['auto, a push with a prefix: off', { prefix: 'docs' }, ENV, false, 'preview-docs'],
+    ['auto, a pull request without a prefix: off', {}, PR, false, 'production'],
+    ['true on a push: on, production', { 'github-deployment': 'true' }, ENV, true, 'production'],
+    ['false on a preview: off', { prefix: 'pr-42', 'github-deployment': 'false' }, PR, false, 'preview-pr-42'],
+    ['a nested prefix keeps its slash inside the name', { prefix: '/previews/pr-42/' }, PR, true, 'preview-previews/pr-42'],
+    ['an explicit environment wins', { prefix: 'pr-42', 'deployment-environment': 'staging' }, PR, true, 'staging'],
+  ])('%s', (_name, inputs, env, on, environment) => {
+    const config = configWith({ bucket: 'b-1', ...inputs }, env, prEvent);
+    expect([config.githubDeployment, config.deploymentEnvironment]).toEqual([on, environment]);
+  });
+  test('github-deployment accepts only true, false and auto', () => {
+    expect(errorOf({ bucket: 'b-1', 'github-deployment': 'yes' }).message).toBe(
+      "Input 'github-deployment': 'yes' is not allowed. Use one of: true, false, auto.",
+    );
+  });
+  test('an environment name over 255 characters is refused', () => {
+    expect(errorOf({ bucket: 'b-1', 'deployment-environment': 'e'.repeat(256) }).message).toMatch(
+      /^Input 'deployment-environment': .* is 256 characters long, over GitHub's limit of 255\./,
+    );
+  });
+  test('GITHUB_SERVER_URL loses its trailing slash', () => {
+    const env = { ...ENV, GITHUB_SERVER_URL: 'https://ghe.example.com/', GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '9' };
+    expect(configWith({ bucket: 'b-1' }, env).run.serverUrl).toBe('https://ghe.example.com');
+  });
+});
+
 describe('parseConfig: every bad input names itself and the fix', () => {
   test.each<[string, Partial<Record<InputName, string>>, string, RegExp]>([
     ['missing bucket', {}, 'bucket', /required/],

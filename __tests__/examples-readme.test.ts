@@ -30,15 +30,17 @@ describe("the README's quick start and preview workflows", () => {
     expect(config.cacheControl.length).toBeGreaterThan(0);
   });
 
-  test('the preview workflow deploys pr-<number> when opened and removes it when closed, with the preview role', () => {
+  test('the preview workflow deploys pr-<number> when opened and removes it when closed, with the preview role, recording a deployment of preview-pr-<number> (deployments: write)', () => {
     const wf = preview()[0]!;
     expect(wf.on.pull_request?.types).toEqual(expect.arrayContaining(['opened', 'synchronize', 'closed']));
     expect(wf.permissions['pull-requests']).toBe('write');
+    expect(wf.permissions.deployments).toBe('write');
     const step = stepOf(wf);
     const opened = configOf(step, { GITHUB_EVENT_NAME: 'pull_request' }, { action: 'opened', number: 42 });
     const closed = configOf(step, { GITHUB_EVENT_NAME: 'pull_request' }, { action: 'closed', number: 42 });
     expect([opened.mode, opened.prefix]).toEqual(['deploy', 'pr-42/']);
     expect([closed.mode, closed.prefix]).toEqual(['remove', 'pr-42/']);
     expect(opened.roleToAssume).toMatch(/:role\/preview-/);
+    expect([opened.githubDeployment, opened.deploymentEnvironment]).toEqual([true, 'preview-pr-42']);
   });
 });

@@ -32,10 +32,10 @@ describe('example workflows', () => {
     expect(config.cacheControl.slice(1).every((rule) => rule.value.includes('immutable'))).toBe(true);
   });
 
-  test('preview.yml: per-PR concurrency, the permissions the comment and OIDC need, no build when closed', () => {
+  test('preview.yml: per-PR concurrency, the permissions the comment, the deployment and OIDC need, no build when closed', () => {
     const wf = workflow('preview.yml');
     expect(wf.on.pull_request?.types).toEqual(['opened', 'synchronize', 'reopened', 'closed']);
-    expect(wf.permissions).toEqual({ 'id-token': 'write', contents: 'read', 'pull-requests': 'write' });
+    expect(wf.permissions).toEqual({ 'id-token': 'write', contents: 'read', 'pull-requests': 'write', deployments: 'write' });
     expect(wf.concurrency?.group).toBe('preview-${{ github.event.number }}');
     const builds = Object.values(wf.jobs).flatMap((job) => job.steps.filter((step) => step.run?.includes('npm run build')));
     expect(builds.length).toBeGreaterThan(0);

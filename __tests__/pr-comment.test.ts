@@ -214,6 +214,22 @@ describe('renderPrComment', () => {
     );
   });
 
+  test('a recorded deployment adds a row linking its environment; a removed preview says how many were retired', () => {
+    const url = 'https://github.com/octo-org/site/deployments/preview-pr-7';
+    const deployed = renderPrComment(result({ deployment: { id: 1001, environment: 'preview-pr-7', url } }), config());
+    expect(deployed).toContain(`| **Commit** | ${SHA} |\n| **Deployment** | [\`preview-pr-7\`](${url}) |\n`);
+    const removed = renderPrComment(
+      result({ mode: 'remove', deployment: { environment: 'preview-pr-7', url, deactivated: 3 } }),
+      config({}, { action: 'closed' }),
+    );
+    expect(removed).toContain(`GitHub deployments of [\`preview-pr-7\`](${url}): 3 marked inactive.`);
+  });
+
+  test('no deployment row when GitHub did not create one', () => {
+    const body = renderPrComment(result({ deployment: { environment: 'preview-pr-7' } }), config());
+    expect(body).not.toContain('**Deployment**');
+  });
+
   test('pipes in cells are escaped and HTML comment markers never leak into the body', () => {
     const failure = { stage: 'Plan', message: 'boom <!-- x -->', leftBehind: 'Nothing --> was written.' };
     expect(renderPrComment(result({ previewUrl: 'https://x.example/a|b-->' }), config())).toContain('https://x.example/a\\|b |');

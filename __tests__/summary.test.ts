@@ -81,3 +81,41 @@ test('a failed removal says it was a removal', () => {
     '## ❌ Removing the preview at `s3://site/pr-7/` failed at Deleting',
   );
 });
+
+test('the timeline: a mermaid gantt block with hash and list overlapping, right before the text line of stage times', () => {
+  const timeline = {
+    startedAt: Date.UTC(2026, 11, 2, 8, 0, 0),
+    spans: [
+      { label: 'scan', start: 0, end: 200 },
+      { label: 'listing', start: 200, end: 900 },
+      { label: 'hash', start: 200, end: 1_400 },
+      { label: 'apply', start: 1_500, end: 4_900 },
+    ],
+  };
+  const lines = renderSummary(result(3, 1, { timeline })).split('\n');
+  const open = lines.indexOf('```mermaid');
+  expect(lines.slice(open, open + 2)).toEqual(['```mermaid', 'gantt']);
+  expect(lines.slice(open + 7, open + 12)).toEqual([
+    '    scan 0.2 s :1796198400000, 1796198400200',
+    '    listing 0.7 s :1796198400200, 1796198400900',
+    '    hash 1.2 s :1796198400200, 1796198401400',
+    '    apply 3.4 s :1796198401500, 1796198404900',
+    '```',
+  ]);
+  expect(lines[open + 12]).toBe('');
+  expect(lines[open + 13]).toMatch(/^<sub>Time per stage: scan 1\.2 s · apply 3\.4 s<\/sub>$/);
+});
+
+test('no timeline block when no stage was timed', () => {
+  expect(renderSummary(result(1, 0, { timeline: { startedAt: 0, spans: [] } }))).not.toContain('```mermaid');
+});
+
+test('the GitHub deployment: its id and a link to its environment; for a removed preview, how many were retired', () => {
+  const url = 'https://github.com/octo-org/site/deployments/preview-pr-7';
+  expect(renderSummary(result(1, 0, { deployment: { id: 1001, environment: 'preview-pr-7', url } }))).toContain(
+    `**GitHub deployment:** 1001 of [preview-pr-7](${url})`,
+  );
+  expect(renderSummary(result(0, 3, { mode: 'remove', deployment: { environment: 'preview-pr-7', url, deactivated: 2 } }))).toContain(
+    `**GitHub deployments of [preview-pr-7](${url}):** 2 marked inactive`,
+  );
+});

@@ -3,19 +3,22 @@
  * a CloudFront API stand-in, an HTTPS edge serving the bucket the way CloudFront with OAC does,
  * and a private direct-S3 endpoint; deploys a sample SPA with the real dist/index.js exactly as
  * the GitHub runner runs it (invalidation awaited, all three checks); then touches every file and
- * deploys again to show that nothing is re-uploaded. Prints the logs and the job summaries, and
- * leaves nothing running. Exits non-zero if either deploy does not do what it should.
+ * deploys again to show that nothing is re-uploaded; then deploys a pull-request preview under pr-7/,
+ * recorded as a GitHub deployment and a PR comment on a local stand-in of the GitHub API. Prints the
+ * logs and the job summaries, and leaves nothing running. Exits non-zero if a deploy does not do what it should.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createTestCa, s3Origin, startDirectS3, startEdge } from '../__tests__/fixtures/edge.js';
 import { startFakeCloudFront } from '../__tests__/fixtures/fake-cloudfront.js';
+import { startFakeGithub } from '../__tests__/fixtures/fake-github.js';
 import { makeSite, runAction, type ActionRun } from '../__tests__/fixtures/run-action.js';
 import { startS3 } from '../__tests__/fixtures/s3-server.js';
 
 const BUCKET = 'demo-site';
 const DISTRIBUTION = 'EDEMO1234567';
+const REPOSITORY = 'octo-org/site';
 
 const SITE: Record<string, string> = {
   'index.html':
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
   cloudfront.inProgressPolls = 1;
   const edge = await startEdge({ origin: s3Origin(s3, BUCKET), ca });
   const direct = await startDirectS3({ origin: s3Origin(s3, BUCKET), mode: 'private' });
+  const github = await startFakeGithub();
   try {
     await makeSite(path.join(work, 'build'), SITE);
     const deploy = (): Promise<ActionRun> =>
@@ -64,21 +68,67 @@ async function main(): Promise<void> {
     touchAll(path.join(work, 'build'));
     const second = show(await deploy());
 
+    banner(`3rd deploy: a pull-request preview under pr-7/, recorded as a GitHub deployment (GitHub API stand-in at ${github.url})`);
+    const third = show(
+      await runAction({
+        endpoint: s3.endpoint,
+        workspace: work,
+        eventName: 'pull_request',
+        event: {
+          action: 'opened',
+          number: 7,
+          pull_request: {
+            number: 7,
+            head: { sha: '7'.repeat(40), repo: { full_name: REPOSITORY } },
+            base: { repo: { full_name: REPOSITORY } },
+          },
+        },
+        inputs: {
+          bucket: BUCKET,
+          region: 'us-east-1',
+          'source-dir': 'build',
+          prefix: 'pr-7',
+          'distribution-id': DISTRIBUTION,
+          'site-url': edge.url,
+          's3-check-url': direct.urlFor('pr-7/index.html'),
+          'github-token': github.token,
+        },
+        env: {
+          AWS_ENDPOINT_URL_CLOUDFRONT: cloudfront.endpoint,
+          NODE_EXTRA_CA_CERTS: ca.caFile,
+          GITHUB_REPOSITORY: REPOSITORY,
+          GITHUB_API_URL: github.url,
+        },
+      }),
+    );
+    const deployment = github.deployments[0];
+    console.log('--- what GitHub received ---');
+    for (const d of github.deployments) {
+      console.log(`deployment ${d.id} of '${d.environment}' at ${d.ref.slice(0, 12)} (transient: ${d.transient_environment})`);
+      for (const status of d.statuses)
+        console.log(`  status ${status.state}${status.environment_url ? ` → ${status.environment_url}` : ''}`);
+    }
+    for (const comment of github.commentsOn(7)) console.log(`\nPR #7 comment ${comment.id}:\n${comment.body}`);
+
     banner('Result');
     const ok =
       first.code === 0 &&
       second.code === 0 &&
+      third.code === 0 &&
       first.outputs.uploaded === String(Object.keys(SITE).length) &&
       first.outputs.checks === 'passed' &&
       second.outputs.uploaded === '0' &&
-      second.outputs['invalidation-id'] === '';
+      second.outputs['invalidation-id'] === '' &&
+      third.outputs['deployment-id'] === String(deployment?.id) &&
+      deployment?.statuses.map((status) => status.state).join(' → ') === 'in_progress → success';
     console.log(`1st run outputs: ${JSON.stringify(first.outputs)}`);
     console.log(`2nd run outputs: ${JSON.stringify(second.outputs)}`);
+    console.log(`3rd run outputs: ${JSON.stringify(third.outputs)}`);
     console.log(`Bucket now holds: ${(await s3.listKeys(BUCKET)).join(', ')}`);
     console.log(ok ? '\nDemo OK.' : '\nDemo FAILED.');
     process.exitCode = ok ? 0 : 1;
   } finally {
-    await Promise.all([edge.close(), direct.close(), cloudfront.close()]);
+    await Promise.all([edge.close(), direct.close(), cloudfront.close(), github.close()]);
     await s3.stop();
     ca.remove();
     fs.rmSync(work, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import pMap from 'p-map';
 import { DeployError, errorMessage } from './errors.js';
 import type { ObjectStore } from './ports.js';
 import { describeError } from './retry.js';
+import type { Span } from './stages.js';
 import type { FileKind, PlannedUpload } from './types.js';
 
 export interface UploadStats {
@@ -24,12 +25,18 @@ const PHASES: { kind: FileKind; label: string; done: (n: number) => string }[] =
 const DELETE_CONCURRENCY = 4;
 const DELETE_BATCH = 1000;
 
-/** Uploads in phases; `stats` is updated as uploads land, so a failure still reports what was done. */
-export async function uploadAll(store: ObjectStore, uploads: PlannedUpload[], concurrency: number, stats: UploadStats): Promise<void> {
+/** Uploads in phases (each timed by `span`); `stats` is updated as uploads land, so a failure still reports what was done. */
+export async function uploadAll(
+  store: ObjectStore,
+  uploads: PlannedUpload[],
+  concurrency: number,
+  stats: UploadStats,
+  span: Span = (_label, fn) => fn(),
+): Promise<void> {
   for (const phase of PHASES) {
     const batch = uploads.filter((upload) => upload.file.kind === phase.kind);
     if (batch.length === 0) continue;
-    const failed = await uploadPhase(store, batch, concurrency, stats);
+    const failed = await span(`upload ${phase.label}`, () => uploadPhase(store, batch, concurrency, stats));
     if (failed.length > 0) {
       const skipped = uploads.length - stats.uploaded - failed.length;
       throw new DeployError(

@@ -15,6 +15,7 @@ import { readEvent } from './config/context.js';
 import { parseConfig, type Config } from './config/parse.js';
 import { resolveCredentials } from './credentials.js';
 import { errorMessage } from './errors.js';
+import { finishRunDeployment, startRunDeployment, type RunDeployment } from './github/deployment-run.js';
 import { createProber } from './http/probe.js';
 import { hashSourceFiles } from './local/hash.js';
 import { findSourceFiles } from './local/scan.js';
@@ -36,16 +37,30 @@ export async function run(): Promise<void> {
     core.setFailed(errorMessage(err));
     return;
   }
-  const result = newResult(config);
-  const scope = { invalidates: config.distributionId !== undefined && config.invalidationPaths.kind !== 'none' };
+  const cfg = config;
+  const result = newResult(cfg);
+  const scope = { invalidates: cfg.distributionId !== undefined && cfg.invalidationPaths.kind !== 'none' };
+  const stage = stageRunner(result, scope);
   const counters: { failedAttempts?: () => number } = {};
+  let deployment: RunDeployment | undefined;
   try {
-    await deploy(config, result, stageRunner(result, scope), counters);
+    deployment = cfg.githubDeployment ? await stage('deployment', 'GitHub deployment', () => startRunDeployment(cfg)) : undefined;
+    await deploy(cfg, result, stage, counters);
   } catch (err) {
     core.setFailed(errorMessage(recordFailure(result, scope, 'The run', err)));
   }
+  try {
+    // The deployment's last word: success, or failure with the cause (the report shows it too).
+    const started = deployment;
+    if (started)
+      result.deployment = await stage('deployment', 'GitHub deployment', () =>
+        finishRunDeployment(started, cfg, result, result.failure?.message),
+      );
+  } catch (err) {
+    core.setFailed(errorMessage(recordFailure(result, scope, 'GitHub deployment', err)));
+  }
   result.failedAttempts = counters.failedAttempts?.();
-  await report(config, result);
+  await report(cfg, result);
 }
 
 async function deploy(cfg: Config, result: DeployResult, stage: Stage, counters: { failedAttempts?: () => number }): Promise<void> {
@@ -68,7 +83,7 @@ async function deploy(cfg: Config, result: DeployResult, stage: Stage, counters:
   result.previewUrl = previewUrl(result.siteUrl, cfg);
   const found = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => findSourceFiles(cfg)) : [];
   // The folder passed its guards: list the bucket while the files are hashed (both take seconds).
-  const listing = startListing(store, cfg.prefix);
+  const listing = stage.span('listing', () => startListing(store, cfg.prefix));
   const local = await stage('hash', `Hashing ${found.length} files`, () => hashSourceFiles(found));
   const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, listing, local, cfg));
   await stage('plan', 'Plan', () => {
@@ -92,14 +107,16 @@ async function execute(
   const { plan } = result;
   const applied = { uploaded: 0, bytesUploaded: 0, deleted: 0 };
   result.applied = applied;
-  await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied));
+  await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied, stage.span));
   if (cfg.mode === 'remove') await stage('delete', 'Deleting', () => deleteAll(store, plan.deletes, applied));
   await stage('invalidate', 'CloudFront invalidation', async () => {
     const changedKeys = [...plan.uploads.map((upload) => upload.file.key), ...plan.deletes];
     const { result: invalidation, skipped } = await startInvalidation(cdn, cfg, changedKeys);
     result.invalidationSkipped = skipped;
     result.invalidation = invalidation;
-    if (invalidation && cfg.waitForInvalidation) result.invalidation = await waitForInvalidation(cdn, cfg, invalidation);
+    if (invalidation && cfg.waitForInvalidation) {
+      result.invalidation = await stage.span('invalidation wait', () => waitForInvalidation(cdn, cfg, invalidation));
+    }
   });
   if (cfg.mode === 'deploy') {
     // Stale objects go only after the new index is live and cached copies are being dropped.

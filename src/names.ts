@@ -28,6 +28,8 @@ export const Inputs = {
   CheckTimeout: 'check-timeout',
   GithubToken: 'github-token',
   PrComment: 'pr-comment',
+  GithubDeployment: 'github-deployment',
+  DeploymentEnvironment: 'deployment-environment',
 } as const;
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
@@ -41,6 +43,7 @@ export const Outputs = {
   SiteUrl: 'site-url',
   PreviewUrl: 'preview-url',
   Checks: 'checks',
+  DeploymentId: 'deployment-id',
 } as const;
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs];

@@ -51,6 +51,39 @@ export interface PrComments {
   upsert(prNumber: number, marker: string, body: string): Promise<{ id: number; created: boolean }>;
 }
 
+export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive';
+
+export interface NewDeployment {
+  /** The commit deployed (a sha), never a branch name that moves on. */
+  ref: string;
+  environment: string;
+  /** A preview: GitHub shows it "destroyed" once it is inactive. */
+  transient: boolean;
+  production: boolean;
+  description: string;
+}
+
+export interface DeploymentStatusUpdate {
+  state: DeploymentState;
+  /** The run's page ("View logs"). */
+  logUrl: string;
+  /** The deployed site ("View deployment"); only on success. */
+  environmentUrl?: string;
+  description?: string;
+  /** Whether GitHub marks the environment's earlier successful deployments inactive. */
+  autoInactive: boolean;
+}
+
+/** The three deployment endpoints the action uses, nothing more. */
+export interface DeploymentsPort {
+  /** POST /repos/{owner}/{repo}/deployments; resolves to the new deployment's id. */
+  create(deployment: NewDeployment): Promise<number>;
+  /** POST /repos/{owner}/{repo}/deployments/{id}/statuses. */
+  setStatus(id: number, status: DeploymentStatusUpdate): Promise<void>;
+  /** GET /repos/{owner}/{repo}/deployments?environment=…, every page; the ids, newest first. */
+  listIds(environment: string): Promise<number[]>;
+}
+
 /** Pause for `ms`; injected so tests of waiting and retrying run instantly. */
 export type Sleep = (ms: number) => Promise<void>;
 export type Clock = () => number;

@@ -1,12 +1,15 @@
-/** The stage runner: a log group and a timing per stage, and for any failure, the stage and what the run left behind. */
+/** The stage runner: a log group, a timing and a timeline bar per stage, and for any failure, the stage and what the run left behind. */
 import * as core from '@actions/core';
 import { ConfigError, DeployError, errorMessage, GuardError } from './errors.js';
 import { count } from './report/format.js';
 import { describeError } from './retry.js';
-import type { DeployResult, StageName } from './types.js';
+import type { DeployResult, StageName, Timeline } from './types.js';
 
-/** Runs one stage inside a log group, timing it; a failure is recorded in the result and rethrown, explained. */
-export type Stage = <T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>;
+/** Times part of a stage, or work running beside the stages, as a timeline bar of its own (no log group). */
+export type Span = <T>(label: string, fn: () => Promise<T>) => Promise<T>;
+
+/** Runs one stage inside a log group, timing it (`span` times a part of it); a failure is recorded in the result and rethrown, explained. */
+export type Stage = (<T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>) & { span: Span };
 
 /** What a failure can leave behind, beyond the result's own counts. */
 export interface RunScope {
@@ -14,20 +17,42 @@ export interface RunScope {
   invalidates: boolean;
 }
 
-/** A stage runner that records each stage's time in `result.timings`, and the first failure in `result.failure`. */
-export function stageRunner(result: DeployResult, scope: RunScope): Stage {
-  return async (name, title, fn) => {
+/**
+ * A stage runner that adds each stage's time to `result.timings`, its bar (start, end, failed) to
+ * `result.timeline`, and records the first failure in `result.failure`.
+ */
+export function stageRunner(result: DeployResult, scope: RunScope, now: () => number = Date.now): Stage {
+  const timeline: Timeline = (result.timeline ??= { startedAt: now(), spans: [] });
+  const bar = (label: string, started: number, failed: boolean): void => {
+    timeline.spans.push({ label, start: started - timeline.startedAt, end: now() - timeline.startedAt, ...(failed ? { failed } : {}) });
+  };
+  const stage = async <T>(name: StageName, title: string, fn: () => Promise<T> | T): Promise<T> => {
     core.startGroup(title);
-    const started = Date.now();
+    const started = now();
+    let failed = false;
     try {
       return await fn();
     } catch (err) {
+      failed = true;
       throw recordFailure(result, scope, title, err);
     } finally {
-      result.timings[name] = Date.now() - started;
+      // A stage may run twice (the deployment: created first, finished last): its time adds up.
+      result.timings[name] = (result.timings[name] ?? 0) + (now() - started);
+      bar(name, started, failed);
       core.endGroup();
     }
   };
+  const span: Span = (label, fn) => {
+    const started = now();
+    const promise = fn();
+    // Bookkeeping only: the caller gets the very same promise, and handles its rejection where it awaits it.
+    void promise.then(
+      () => bar(label, started, false),
+      () => bar(label, started, true),
+    );
+    return promise;
+  };
+  return Object.assign(stage, { span });
 }
 
 /**

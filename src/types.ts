@@ -84,7 +84,19 @@ export interface Credentials {
 }
 
 export type StageName =
-  'config' | 'credentials' | 'distribution' | 'scan' | 'hash' | 'list' | 'plan' | 'apply' | 'invalidate' | 'delete' | 'checks' | 'report';
+  | 'config'
+  | 'deployment'
+  | 'credentials'
+  | 'distribution'
+  | 'scan'
+  | 'hash'
+  | 'list'
+  | 'plan'
+  | 'apply'
+  | 'invalidate'
+  | 'delete'
+  | 'checks'
+  | 'report';
 
 /** Why a run failed, where, and the state it left (the stage runner fills it in). */
 export interface RunFailure {
@@ -94,6 +106,34 @@ export interface RunFailure {
   message: string;
   /** What was written, what is pending, what a rerun does (stages.ts leftBehind). */
   leftBehind: string;
+}
+
+/** One bar of the timeline: a stage, part of one, or work running beside the stages (the listing). */
+export interface TimelineSpan {
+  /** Short bar label, e.g. `hash` or `upload HTML pages`. */
+  label: string;
+  /** Milliseconds since the run started. */
+  start: number;
+  end: number;
+  /** Drawn as critical (red): it ended in an error. */
+  failed?: boolean;
+}
+
+export interface Timeline {
+  /** When the run started, epoch milliseconds. */
+  startedAt: number;
+  spans: TimelineSpan[];
+}
+
+/** The GitHub deployment of this run, as the report shows it. */
+export interface DeploymentRecord {
+  /** Undefined when none was created (GitHub refused, or a removed preview). */
+  id?: number;
+  environment: string;
+  /** The environment's page on GitHub. */
+  url?: string;
+  /** A removed preview: how many of the environment's deployments were marked inactive. */
+  deactivated?: number;
 }
 
 /** Everything that happened, for the outputs, the job summary and the PR comment. */
@@ -115,6 +155,9 @@ export interface DeployResult {
   checksOutcome: ChecksOutcome;
   /** Milliseconds per stage. */
   timings: Partial<Record<StageName, number>>;
+  /** When each stage (and the listing beside them) started and ended, for the summary's timeline. */
+  timeline?: Timeline;
+  deployment?: DeploymentRecord;
   /** The commit deployed. */
   sha: string;
   /** Set when the run failed; the outputs, the summary and the PR comment still say what was done. */

@@ -74,6 +74,8 @@ const VALID: Record<InputName, string> = {
   'check-timeout': '120',
   'github-token': 'ghs_0123456789abcdef',
   'pr-comment': 'true',
+  'github-deployment': 'false',
+  'deployment-environment': 'preview-pr-1',
 };
 
 const NOT_BOOLEAN: [string, RegExp][] = [
@@ -175,6 +177,11 @@ const MALFORMED: Record<InputName, [string, RegExp][]> = {
   ],
   'github-token': [], // accepted by design: see the table above
   'pr-comment': NOT_BOOLEAN,
+  'github-deployment': [
+    ['yes', /'yes' is not allowed\. Use one of: true, false, auto/],
+    ['True', /is not allowed/],
+  ],
+  'deployment-environment': [['e'.repeat(300), /is 300 characters long, over GitHub's limit of 255/]],
 };
 
 /** Refused by a guard on the source tree (after the inputs parsed), not by the input parser. */

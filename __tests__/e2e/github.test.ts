@@ -81,6 +81,8 @@ beforeEach(async () => {
   gh.requests.length = 0;
   gh.comments.length = 0;
   gh.readOnly = false;
+  gh.deploymentsForbidden = false;
+  gh.deployments.length = 0;
   cloudfront.requests.length = 0;
 });
 
@@ -219,7 +221,7 @@ describe('OIDC credentials', () => {
     expect(leakedSecrets(run)).toEqual([]);
   });
 
-  test('no ACTIONS_ID_TOKEN_REQUEST_URL with role-to-assume: exit 1 naming id-token: write, zero AWS requests, the comment says so', async () => {
+  test('no ACTIONS_ID_TOKEN_REQUEST_URL with role-to-assume: exit 1 naming id-token: write, zero AWS requests, the comment and the deployment say it failed', async () => {
     const run = await preview({
       files: SITE_V1,
       env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
@@ -229,9 +231,10 @@ describe('OIDC credentials', () => {
     expect(run.stdout).not.toMatch(/fork/);
     expect(s3.requests).toHaveLength(0);
     expect(sts.requests).toHaveLength(0);
-    // Every run reports: the preview comment says this commit failed at the credentials.
-    expect(gh.requests.map((r) => r.method)).toEqual(['GET', 'POST']);
+    // Every run reports: the preview comment says this commit failed at the credentials, and so does its deployment.
     expect(commentsWithMarker(7)[0]!.body).toMatch(/### ❌ Preview deploy failed\n\n> Failed at \*\*Credentials\*\*: .*id-token: write/);
+    expect(gh.deployments.map((d) => d.statuses.map((s) => s.state))).toEqual([['in_progress', 'failure']]);
+    expect(gh.deployments[0]!.statuses[1]!.description).toMatch(/^'role-to-assume' needs a GitHub OIDC token/);
   });
 
   test('a pull request from a fork: says plainly that forks get no OIDC token', async () => {
@@ -269,7 +272,8 @@ describe('pull-request previews', () => {
     const first = await preview({ files: SITE_V1 });
     expectExit(first, 0);
     expect(first.outputs['preview-url']).toBe(`${edge.url}/pr-7/index.html`);
-    expect(gh.requests.map((r) => r.method)).toEqual(['GET', 'GET', 'POST']);
+    const commentCalls = () => gh.requests.filter((r) => r.path.includes('/issues/'));
+    expect(commentCalls().map((r) => r.method)).toEqual(['GET', 'GET', 'POST']);
     const [comment] = commentsWithMarker(7);
     expect(commentsWithMarker(7)).toHaveLength(1);
     expect(comment!.body).toContain('### ✅ Preview deployed');
@@ -286,8 +290,8 @@ describe('pull-request previews', () => {
     gh.requests.length = 0;
     const second = await preview({ files: SITE_V2, event: prEvent('synchronize', { sha: SHA_2 }) });
     expectExit(second, 0);
-    expect(gh.requests.map((r) => `${r.method} ${r.query.page ?? '1'}`)).toEqual(['GET 1', 'GET 2', 'PATCH 1']);
-    expect(gh.requests[2]!.path).toBe(`/repos/${OWNER}/${REPO}/issues/comments/${comment!.id}`);
+    expect(commentCalls().map((r) => `${r.method} ${r.query.page ?? '1'}`)).toEqual(['GET 1', 'GET 2', 'PATCH 1']);
+    expect(commentCalls()[2]!.path).toBe(`/repos/${OWNER}/${REPO}/issues/comments/${comment!.id}`);
     expect(commentsWithMarker(7)).toHaveLength(1);
     expect(comment!.body).toContain(`| **Commit** | ${SHA_2} |`);
     expect(comment!.body).toContain('| **Changes** | 2 uploaded');
@@ -296,8 +300,9 @@ describe('pull-request previews', () => {
     expect(gh.commentsOn(7)).toHaveLength(150 + 1 + 80);
   });
 
-  test('a token without write access (fork PR): a warning, exit 0, the preview still deployed', async () => {
+  test('a token without write access (fork PR): a warning for the comment and one for the deployment, exit 0, the preview still deployed', async () => {
     gh.readOnly = true;
+    gh.deploymentsForbidden = true;
     const run = await preview({ files: SITE_V1, oidc: false, event: prEvent('opened', { fork: true }) });
     expectExit(run, 0);
     expect(run.stdout).toMatch(
@@ -305,7 +310,13 @@ describe('pull-request previews', () => {
     );
     expect(run.stdout).toContain('pull-requests: write');
     expect(run.stdout).not.toContain('::error::');
-    expect(gh.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
+    expect(run.stdout).toMatch(
+      /::warning::Could not create a deployment of 'preview-pr-7' on GitHub \(HTTP 403: Resource not accessible by integration/,
+    );
+    expect(gh.requests.filter((r) => r.method === 'POST').map((r) => r.path)).toEqual([
+      `/repos/${OWNER}/${REPO}/deployments`,
+      `/repos/${OWNER}/${REPO}/issues/7/comments`,
+    ]);
     expect(gh.comments).toHaveLength(0);
     expect(run.outputs['preview-url']).toBe(`${edge.url}/pr-7/index.html`);
     expect(await s3.listKeys(BUCKET, 'pr-7/')).toHaveLength(3);

@@ -14,6 +14,8 @@ export interface RunContext {
   repository: { owner: string; repo: string } | undefined;
   runId: string;
   runAttempt: string;
+  /** GITHUB_SERVER_URL without a trailing slash, e.g. https://github.com. */
+  serverUrl: string;
   /** Whether the PR comes from a fork (no OIDC token, read-only token). */
   fromFork: boolean;
 }
@@ -55,8 +57,21 @@ export function parseRunContext(env: Env, event: unknown): RunContext {
     repository: owner && repo ? { owner, repo } : undefined,
     runId: env.GITHUB_RUN_ID ?? 'local',
     runAttempt: env.GITHUB_RUN_ATTEMPT ?? '1',
+    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
     fromFork: typeof headRepo === 'string' && typeof baseRepo === 'string' && headRepo !== baseRepo,
   };
+}
+
+/** The run's page on GitHub (a deployment's log link); undefined without a repository. */
+export function runPageUrl(run: RunContext): string | undefined {
+  const { repository } = run;
+  return repository && `${run.serverUrl}/${repository.owner}/${repository.repo}/actions/runs/${run.runId}`;
+}
+
+/** The page listing an environment's deployments; undefined without a repository. */
+export function environmentPageUrl(run: RunContext, environment: string): string | undefined {
+  const { repository } = run;
+  return repository && `${run.serverUrl}/${repository.owner}/${repository.repo}/deployments/${encodeURIComponent(environment)}`;
 }
 
 /** The event payload (GITHUB_EVENT_PATH); {} when there is none or it is unreadable. */

@@ -5,6 +5,7 @@
 import { ConfigError, escapeChar, shown } from '../errors.js';
 import { Inputs, type InputName } from '../names.js';
 import { autoMode, parseRunContext, type Env, type RunContext } from './context.js';
+import { parseDeploymentSettings } from './deployment.js';
 import {
   parseAudience,
   parseBucket,
@@ -76,6 +77,9 @@ export interface Config {
   checkTimeoutSeconds: number;
   githubToken: string;
   prComment: boolean;
+  /** Record the run as a GitHub deployment (`auto` resolved). */
+  githubDeployment: boolean;
+  deploymentEnvironment: string;
   run: RunContext;
 }
 
@@ -106,6 +110,8 @@ export const DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.S3CheckUrl]: '',
   [Inputs.CheckTimeout]: '120',
   [Inputs.PrComment]: 'true',
+  [Inputs.GithubDeployment]: 'auto',
+  [Inputs.DeploymentEnvironment]: '',
 };
 
 const MAX_INPUT_LENGTH = 16 * 1024;
@@ -190,6 +196,7 @@ export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Confi
     checkTimeoutSeconds: int(read, Inputs.CheckTimeout, 0, 3600),
     githubToken: read(Inputs.GithubToken),
     prComment: bool(read, Inputs.PrComment),
+    ...parseDeploymentSettings(read, run, prefix),
     run,
   };
 }

@@ -9,12 +9,12 @@
 import * as core from '@actions/core';
 import { wantsPrComment } from '../config/context.js';
 import type { Config } from '../config/parse.js';
-import { Inputs, USER_AGENT } from '../names.js';
+import { Inputs } from '../names.js';
 import type { PrComments, Sleep } from '../ports.js';
 import { prCommentMarker, renderPrComment } from '../report/comment-body.js';
 import { describeError, withRetry } from '../retry.js';
 import type { DeployResult } from '../types.js';
-import { loadGitHub } from './load-sdk.js';
+import { isRetryableGithubError, octokitFor, statusOf } from './octokit.js';
 
 /** The largest page GitHub serves: a PR with a long discussion takes the fewest requests. */
 const PER_PAGE = 100;
@@ -23,15 +23,12 @@ const PER_PAGE = 100;
 export function createPrComments(config: Config): PrComments | undefined {
   const repository = config.run.repository;
   if (!wantsPrComment(config) || !config.githubToken || !repository) return undefined;
-  // @actions/github reads GITHUB_API_URL once, when the module loads; read it when the adapter is
-  // made instead, so whoever sets the variable later (a test, a wrapper) is honoured too.
-  const baseUrl = process.env.GITHUB_API_URL || 'https://api.github.com';
   const token = config.githubToken;
   const { owner, repo } = repository;
 
   return {
     async upsert(prNumber, marker, text) {
-      const octokit = (await loadGitHub()).getOctokit(token, { userAgent: USER_AGENT, baseUrl });
+      const octokit = await octokitFor(token);
       // The marker is how the next run finds this comment: it must be in the body.
       const body = text.includes(marker) ? text : `${marker}\n${text}`;
       const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
@@ -93,18 +90,6 @@ export async function updatePrComment(
   } catch (err) {
     log.warning(explainCommentError(err, config));
   }
-}
-
-function statusOf(err: unknown): number | undefined {
-  const status = (err as { status?: unknown })?.status;
-  return typeof status === 'number' ? status : undefined;
-}
-
-function isRetryableGithubError(err: unknown): boolean {
-  const status = statusOf(err);
-  if (status !== undefined) return status >= 500 || status === 429;
-  const code = (err as { code?: unknown })?.code;
-  return typeof code === 'string' && ['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE'].includes(code);
 }
 
 export function explainCommentError(err: unknown, config: Config): string {

@@ -38,6 +38,8 @@ export function renderPrComment(result: DeployResult, config: Config): string {
           (result.invalidation ? ` and CloudFront invalidation \`${result.invalidation.id}\` created.` : '.'),
       );
     }
+    const retired = result.deployment?.deactivated;
+    if (retired !== undefined) lines.push('', `GitHub deployments of ${environmentLink(result)}: ${retired} marked inactive.`);
     lines.push('', `Commit: ${result.sha || 'unknown'}`);
     return lines.join('\n') + '\n';
   }
@@ -57,6 +59,7 @@ export function renderPrComment(result: DeployResult, config: Config): string {
   lines.push('| | |', '|---|---|');
   lines.push(`| **Preview** | ${cell(preview)} |`);
   lines.push(`| **Commit** | ${result.sha || 'unknown'} |`);
+  if (result.deployment?.id !== undefined) lines.push(`| **Deployment** | ${environmentLink(result)} |`);
   lines.push(`| **Changes** | ${cell(describeChanges(result))} |`);
   if (result.invalidation) {
     lines.push(`| **Invalidation** | \`${cell(result.invalidation.id)}\` (${cell(result.invalidation.status)}) |`);
@@ -73,6 +76,14 @@ export function renderPrComment(result: DeployResult, config: Config): string {
 /** Where the run failed, why, and what it left behind: a quote of two lines. */
 function describeFailure(failure: RunFailure): string[] {
   return [`> Failed at **${oneLine(failure.stage)}**: ${oneLine(failure.message)}`, `> ${oneLine(failure.leftBehind)}`];
+}
+
+/** The deployment's environment, linked to its page on GitHub (its history of deployments). */
+function environmentLink(result: DeployResult): string {
+  const deployment = result.deployment;
+  if (!deployment) return '';
+  const name = `\`${cell(deployment.environment)}\``;
+  return deployment.url ? `[${name}](${deployment.url})` : name;
 }
 
 function describeChanges(result: DeployResult): string {

@@ -14,6 +14,7 @@ export function outputsFor(result: DeployResult): Record<string, string> {
     [Outputs.SiteUrl]: result.siteUrl ?? '',
     [Outputs.PreviewUrl]: result.previewUrl ?? '',
     [Outputs.Checks]: result.checksOutcome,
+    [Outputs.DeploymentId]: result.deployment?.id === undefined ? '' : String(result.deployment.id),
   };
 }
 

@@ -2,6 +2,7 @@
 import * as core from '@actions/core';
 import type { DeployResult, Plan, StageName } from '../types.js';
 import { formatBytes } from './format.js';
+import { renderTimeline } from './timeline.js';
 
 /** Long file lists are folded and capped so a 50,000-file deploy still gives a readable page. */
 export const MAX_LISTED = 200;
@@ -15,6 +16,7 @@ export function renderSummary(result: DeployResult): string {
     invalidation(result),
     checksTable(result),
     planDetails(result.plan),
+    result.timeline ? renderTimeline(result.timeline) : '',
     timings(result.timings),
   ]
     .filter((section) => section !== '')
@@ -55,6 +57,12 @@ function urls(result: DeployResult): string {
   if (result.previewUrl) lines.push(`**Preview:** ${result.previewUrl}`);
   else if (result.siteUrl) lines.push(`**Site:** ${result.siteUrl}`);
   lines.push(`**Commit:** \`${result.sha || 'unknown'}\``);
+  const deployment = result.deployment;
+  if (deployment) {
+    const name = deployment.url ? `[${deployment.environment}](${deployment.url})` : deployment.environment;
+    if (deployment.id !== undefined) lines.push(`**GitHub deployment:** ${deployment.id} of ${name}`);
+    if (deployment.deactivated !== undefined) lines.push(`**GitHub deployments of ${name}:** ${deployment.deactivated} marked inactive`);
+  }
   return `${lines.join('  \n')}\n`;
 }
 
