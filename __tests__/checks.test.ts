@@ -274,12 +274,20 @@ describe('planChecks', () => {
     expect(skipped).toEqual([{ name: 'spa-route', reason: expect.stringMatching(/check-routes is auto and prefix 'pr-42\/' is set/) }]);
   });
 
-  it('checks explicit routes as written, even with a prefix, keeping a base path of site-url', () => {
-    const { planned } = planChecks(config({ prefix: 'pr-42', 'check-routes': '/collections/tents\n/pr-42/a b' }), `${SITE}/app`, random);
+  it('checks explicit routes under the prefix (as written when already under it), keeping a base path of site-url', () => {
+    const routes = '/collections/tents\n/pr-42/a b\n/pr-42\n/pr-420/x';
+    const { planned } = planChecks(config({ prefix: 'pr-42', 'check-routes': routes }), `${SITE}/app`, random);
     expect(planned.filter((c) => c.name === 'spa-route').map((c) => c.url)).toEqual([
-      `${SITE}/app/collections/tents`,
+      `${SITE}/app/pr-42/collections/tents`,
       `${SITE}/app/pr-42/a%20b`,
+      `${SITE}/app/pr-42`,
+      `${SITE}/app/pr-42/pr-420/x`,
     ]);
+  });
+
+  it('checks explicit routes as written without a prefix', () => {
+    const { planned } = planChecks(config({ 'check-routes': '/collections/tents' }), SITE, random);
+    expect(planned.filter((c) => c.name === 'spa-route').map((c) => c.url)).toEqual([`${SITE}/collections/tents`]);
   });
 
   it('skips what is set to none', () => {

@@ -287,6 +287,15 @@ describe('action.yml agrees with the code', () => {
       expect([name, declared ?? '']).toEqual([name, DEFAULTS[name] ?? '']);
     }
   });
+  test("the README's inputs table lists exactly these inputs, with their defaults", () => {
+    const readme = readFileSync(path.join(import.meta.dirname, '..', 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('<!-- inputs-start -->'), readme.indexOf('<!-- inputs-end -->'));
+    const rows = new Map([...table.matchAll(/^\| `([^`]+)` \| (.*?) \| /gm)].map((m) => [m[1]!, m[2]!]));
+    expect([...rows.keys()].sort()).toEqual(Object.keys(action.inputs).sort());
+    for (const [name, { default: declared }] of Object.entries(action.inputs)) {
+      if (declared) expect([name, rows.get(name)]).toEqual([name, `\`${declared}\``]);
+    }
+  });
   test('runs on node24 from dist/index.js', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js' });
   });

@@ -152,15 +152,42 @@ describe('renderPrComment', () => {
     );
   });
 
-  test('a failed deploy shows the error and the plan, not applied', () => {
-    const body = renderPrComment(
-      result({ applied: undefined, error: 'Upload failed: "pr-7/a.js"', checksOutcome: 'skipped', checks: [] }),
-      config(),
+  test('a failed deploy shows the stage, the error, what was left, this commit, and the plan, not applied', () => {
+    const failure = { stage: 'Uploading', message: 'Upload failed: "pr-7/a.js"', leftBehind: 'Nothing was written or deleted.' };
+    const body = renderPrComment(result({ applied: undefined, failure, checksOutcome: 'skipped', checks: [] }), config());
+    expect(body).toBe(
+      [
+        '<!-- s3-cloudfront-deploy:pr-comment bucket=site-bucket prefix=pr-7%2F -->',
+        '### ❌ Preview deploy failed',
+        '',
+        '> Failed at **Uploading**: Upload failed: "pr-7/a.js"',
+        '> Nothing was written or deleted.',
+        '',
+        '| | |',
+        '|---|---|',
+        "| **Preview** | https://d111111abcdef8.cloudfront.net/pr-7/index.html (not updated: this commit's deploy failed) |",
+        `| **Commit** | ${SHA} |`,
+        '| **Changes** | planned: 2 to upload, 1 to delete, 3 unchanged (not applied) |',
+        '| **Checks** | skipped |',
+        '',
+      ].join('\n'),
     );
-    expect(body).toContain('### ❌ Preview deploy failed');
-    expect(body).toContain('> Upload failed: "pr-7/a.js"');
-    expect(body).toContain('| **Changes** | planned: 2 to upload, 1 to delete, 3 unchanged (not applied) |');
-    expect(body).toContain('| **Checks** | skipped |');
+  });
+
+  test('a failed removal names the stage and what was left', () => {
+    const failure = { stage: 'CloudFront invalidation', message: 'AccessDenied', leftBehind: "All 12 objects were deleted under 'pr-7/'." };
+    const body = renderPrComment(
+      result({ mode: 'remove', applied: { uploaded: 0, bytesUploaded: 0, deleted: 12 }, failure, checks: [], checksOutcome: 'skipped' }),
+      config({ mode: 'auto' }, { action: 'closed' }),
+    );
+    expect(body).toContain(
+      [
+        '### ❌ Removing the preview failed',
+        '',
+        '> Failed at **CloudFront invalidation**: AccessDenied',
+        "> All 12 objects were deleted under 'pr-7/'.",
+      ].join('\n'),
+    );
   });
 
   test('without a site URL it says how to get one', () => {
@@ -204,8 +231,9 @@ describe('renderPrComment', () => {
   });
 
   test('pipes in cells are escaped and HTML comment markers never leak into the body', () => {
-    const body = renderPrComment(result({ previewUrl: 'https://x.example/a|b-->', error: 'boom <!-- x -->' }), config());
-    expect(body).toContain('https://x.example/a\\|b |');
+    const failure = { stage: 'Plan', message: 'boom <!-- x -->', leftBehind: 'Nothing --> was written.' };
+    expect(renderPrComment(result({ previewUrl: 'https://x.example/a|b-->' }), config())).toContain('https://x.example/a\\|b |');
+    const body = renderPrComment(result({ previewUrl: 'https://x.example/a|b-->', failure }), config());
     expect(body.split('-->')).toHaveLength(2); // only the marker's own
   });
 });
@@ -233,10 +261,19 @@ function fakeComments(behaviour: (call: number) => Promise<{ id: number; created
 const httpError = (status: number, message: string): Error => Object.assign(new Error(message), { status });
 
 describe('updatePrComment', () => {
-  test('upserts the rendered body with the keyed marker on the PR', async () => {
+  test('upserts the body of this result (its commit, its changes) with the keyed marker on the PR', async () => {
     const f = fakeComments(async () => ({ id: 42, created: true }));
     await updatePrComment(f.comments, config(), result(), f.log);
-    expect(f.calls).toEqual([{ prNumber: 7, marker: prCommentMarker('site-bucket', 'pr-7/'), body: renderPrComment(result(), config()) }]);
+    expect(f.calls).toEqual([
+      {
+        prNumber: 7,
+        marker: '<!-- s3-cloudfront-deploy:pr-comment bucket=site-bucket prefix=pr-7%2F -->',
+        body: expect.stringContaining(`| **Commit** | ${SHA} |\n| **Changes** | 2 uploaded (3.0 KiB), 1 deleted, 3 unchanged |`),
+      },
+    ]);
+    expect(
+      f.calls[0]!.body.startsWith('<!-- s3-cloudfront-deploy:pr-comment bucket=site-bucket prefix=pr-7%2F -->\n### ✅ Preview deployed\n'),
+    ).toBe(true);
     expect(f.infos).toContain('Created the preview comment on pull request #7 (comment 42).');
     expect(f.warnings).toEqual([]);
   });

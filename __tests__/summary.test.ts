@@ -59,9 +59,26 @@ test('a 10,000-file deploy: lists are capped, the page stays small', () => {
 });
 
 test('a failure and a dry run say so in the headline', () => {
-  expect(renderSummary(result(1, 0, { error: 'boom' })).split('\n')[0]).toBe('## ❌ Deploy to `s3://site/pr-7/` failed');
+  const failure = { stage: 'Listing s3://site/pr-7/', message: 'boom', leftBehind: 'Nothing was written or deleted.' };
+  expect(renderSummary(result(1, 0, { failure })).split('\n')[0]).toBe(
+    '## ❌ Deploy to `s3://site/pr-7/` failed at Listing s3://site/pr-7/',
+  );
   expect(renderSummary(result(1, 0, { dryRun: true, applied: undefined })).split('\n')[0]).toBe(
     '## 📝 Dry run for `s3://site/pr-7/`: nothing was written',
+  );
+});
+
+test('a failure shows the error and what was left behind, under the counts of what was done', () => {
+  const failure = { stage: 'Uploading', message: '1 upload(s) of assets failed: "pr-7/a.js"', leftBehind: '2 of 3 files were uploaded.' };
+  const md = renderSummary(result(3, 0, { failure, applied: { uploaded: 2, bytesUploaded: 200, deleted: 0 } }));
+  expect(md).toContain('| uploaded | 3 | 2 |');
+  expect(md).toContain('**Error:** 1 upload(s) of assets failed: "pr-7/a.js"\n\n**Left behind:** 2 of 3 files were uploaded.');
+});
+
+test('a failed removal says it was a removal', () => {
+  const failure = { stage: 'Deleting', message: 'denied', leftBehind: 'Nothing was written or deleted.' };
+  expect(renderSummary(result(0, 3, { mode: 'remove', failure })).split('\n')[0]).toBe(
+    '## ❌ Removing the preview at `s3://site/pr-7/` failed at Deleting',
   );
 });
 

@@ -58,7 +58,7 @@ async function uploadPhases(
     if (failed.length > 0) {
       const skipped = uploads.length - stats.uploaded - failed.length;
       throw new DeployError(
-        `${failed.length} upload(s) of ${phase.label} failed; ${skipped} later upload(s) were not attempted (no page was published that points at a missing asset) and nothing was deleted. Rerun to converge`,
+        `${failed.length} upload(s) of ${phase.label} failed; ${skipped} later upload(s) were not attempted (no page was published that points at a missing asset) and nothing was deleted`,
         failed,
       );
     }
@@ -95,7 +95,8 @@ async function uploadPhase(
   return failed;
 }
 
-export async function deleteAll(store: ObjectStore, keys: string[]): Promise<number> {
+/** Deletes in batches; `stats.deleted` counts the deletions as they land, so a failure still reports what was done. */
+export async function deleteAll(store: ObjectStore, keys: string[], stats: { deleted: number }): Promise<void> {
   const batches: string[][] = [];
   for (let i = 0; i < keys.length; i += DELETE_BATCH) batches.push(keys.slice(i, i + DELETE_BATCH));
   const failed: string[] = [];
@@ -103,7 +104,9 @@ export async function deleteAll(store: ObjectStore, keys: string[]): Promise<num
     batches,
     async (batch) => {
       try {
-        for (const failure of await store.deleteBatch(batch)) {
+        const failures = await store.deleteBatch(batch);
+        stats.deleted += batch.length - failures.length;
+        for (const failure of failures) {
           failed.push(failure.key);
           core.error(`Delete of '${failure.key}' failed: ${failure.code}: ${failure.message}`);
         }
@@ -115,10 +118,6 @@ export async function deleteAll(store: ObjectStore, keys: string[]): Promise<num
     { concurrency: DELETE_CONCURRENCY },
   );
   if (failed.length > 0) {
-    throw new DeployError(
-      `${failed.length} of ${keys.length} deletion(s) failed; the stale objects are still in the bucket. Rerun to converge`,
-      failed,
-    );
+    throw new DeployError(`${failed.length} of ${keys.length} deletion(s) failed`, failed);
   }
-  return keys.length;
 }

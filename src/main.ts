@@ -1,6 +1,7 @@
 /**
  * The pipeline, top to bottom, wiring only:
  * config → credentials → scan → (list ‖ hash) → plan → apply (upload) → invalidate → delete → checks → report.
+ * Once the inputs parse, every run reports, whichever stage fails.
  */
 import * as core from '@actions/core';
 import { deleteAll, uploadAll } from './apply.js';
@@ -8,6 +9,7 @@ import { createAwsClients, createStsClient } from './aws/clients.js';
 import { createCdn } from './aws/cloudfront.js';
 import { createS3Store } from './aws/s3-store.js';
 import { resolveSiteUrl, startInvalidation, waitForInvalidation } from './cdn/invalidate.js';
+import { indexProof } from './checks/plan.js';
 import { runChecks } from './checks/run.js';
 import { readEvent } from './config/context.js';
 import { parseConfig, type Config } from './config/parse.js';
@@ -18,98 +20,115 @@ import { createProber } from './http/probe.js';
 import { hashSourceFiles, totalSizeWhenAsked } from './local/hash.js';
 import { findSourceFiles } from './local/scan.js';
 import type { InputName } from './names.js';
+import { refuseOverDeleteLimit } from './plan/delete-limit.js';
 import { planDeploy, planRemoval } from './plan/plan.js';
 import type { Cdn, ObjectStore } from './ports.js';
 import { listRemote, startListing } from './remote/list.js';
 import { logPlan } from './report/plan-log.js';
 import { withProgress } from './report/progress.js';
-import { checksOutcome, newResult, report } from './report/report.js';
-import { stageRunner, type Stage } from './stages.js';
-import type { DeployResult, Timeline } from './types.js';
+import { checksOutcome, newResult, previewUrl, report } from './report/report.js';
+import { recordFailure, stageRunner, type Stage } from './stages.js';
+import type { DeployResult, LocalFile } from './types.js';
 
 export async function run(): Promise<void> {
-  const timings: DeployResult['timings'] = {};
-  const timeline: Timeline = { startedAt: Date.now(), spans: [] };
-  const stage = stageRunner(timings, timeline);
-  let config: Config | undefined;
-  let result: DeployResult | undefined;
-  let failedAttempts: (() => number) | undefined;
-  let deployment: RunDeployment | undefined;
-  let failure: string | undefined;
+  let config: Config;
   try {
     config = parseConfig((name: InputName) => core.getInput(name), process.env, readEvent(process.env.GITHUB_EVENT_PATH));
-    const cfg = config;
-    deployment = cfg.githubDeployment ? await stage('deployment', 'GitHub deployment', () => startRunDeployment(cfg)) : undefined;
-    const credentials = await stage('credentials', 'Credentials', () =>
-      resolveCredentials(cfg, {
-        getIdToken: (aud) => core.getIDToken(aud),
-        sts: () => createStsClient(cfg.region),
-        setSecret: core.setSecret,
-        info: core.info,
-      }),
-    );
-    const clients = createAwsClients(cfg.region, credentials, { s3PathStyle: cfg.s3PathStyle });
-    failedAttempts = clients.failedAttempts;
-    const store = createS3Store(clients.s3, cfg.bucket);
-    const cdn = createCdn(clients.cloudfront);
-    const siteUrl = await resolveSiteUrl(cdn, cfg);
-    const found = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => findSourceFiles(cfg)) : [];
-    // The folder passed its guards: list the bucket while the files are hashed (both take seconds).
-    const listing = stage.span('listing', () => startListing(store, cfg.prefix));
-    const local = await stage('hash', `Hashing ${found.length} files`, () =>
-      withProgress('Hashing', { files: found.length, bytes: totalSizeWhenAsked(found) }, (progress) => hashSourceFiles(found, progress)),
-    );
-    const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, listing, local, cfg));
-    const plan = await stage('plan', 'Plan', () => {
-      const planned = cfg.mode === 'deploy' ? planDeploy(local, remote, cfg) : planRemoval(remote);
-      logPlan(planned, cfg.dryRun);
-      return planned;
-    });
-    result = { ...newResult(cfg, plan, siteUrl, timings), timeline };
-    // A dry run stops here, but still reports (summary, outputs) below.
-    if (!cfg.dryRun) await execute(cfg, plan, { store, cdn }, result, stage);
   } catch (err) {
-    failure = errorMessage(err);
-    if (result) result.error = failure;
-    core.setFailed(failure);
+    core.setFailed(errorMessage(err));
+    return;
   }
   const cfg = config;
-  const recorded =
-    deployment && cfg && (await stage('deployment', 'GitHub deployment', () => finishRunDeployment(deployment, cfg, result, failure)));
-  if (config && result) {
-    result.failedAttempts = failedAttempts?.();
-    result.deployment = recorded;
-    await report(config, result, stage);
+  const result = newResult(cfg);
+  const scope = { invalidates: cfg.distributionId !== undefined && cfg.invalidationPaths.kind !== 'none' };
+  const stage = stageRunner(result, scope);
+  const counters: { failedAttempts?: () => number } = {};
+  let deployment: RunDeployment | undefined;
+  try {
+    deployment = cfg.githubDeployment ? await stage('deployment', 'GitHub deployment', () => startRunDeployment(cfg)) : undefined;
+    await deploy(cfg, result, stage, counters);
+  } catch (err) {
+    core.setFailed(errorMessage(recordFailure(result, scope, 'The run', err)));
   }
+  try {
+    // The deployment's last word: success, or failure with the cause (the report shows it too).
+    const started = deployment;
+    if (started)
+      result.deployment = await stage('deployment', 'GitHub deployment', () =>
+        finishRunDeployment(started, cfg, result, result.failure?.message),
+      );
+  } catch (err) {
+    core.setFailed(errorMessage(recordFailure(result, scope, 'GitHub deployment', err)));
+  }
+  result.failedAttempts = counters.failedAttempts?.();
+  await report(cfg, result);
+}
+
+async function deploy(cfg: Config, result: DeployResult, stage: Stage, counters: { failedAttempts?: () => number }): Promise<void> {
+  const credentials = await stage('credentials', 'Credentials', () =>
+    resolveCredentials(cfg, {
+      getIdToken: (aud) => core.getIDToken(aud),
+      sts: () => createStsClient(cfg.region),
+      setSecret: core.setSecret,
+      info: core.info,
+    }),
+  );
+  const clients = createAwsClients(cfg.region, credentials, { s3PathStyle: cfg.s3PathStyle });
+  counters.failedAttempts = clients.failedAttempts;
+  const store = createS3Store(clients.s3, cfg.bucket);
+  const cdn = createCdn(clients.cloudfront);
+  const lookup = cfg.siteUrl === undefined && cfg.distributionId !== undefined;
+  result.siteUrl = lookup
+    ? await stage('distribution', `CloudFront distribution ${cfg.distributionId}`, () => resolveSiteUrl(cdn, cfg))
+    : cfg.siteUrl;
+  result.previewUrl = previewUrl(result.siteUrl, cfg);
+  const found = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => findSourceFiles(cfg)) : [];
+  // The folder passed its guards: list the bucket while the files are hashed (both take seconds).
+  const listing = stage.span('listing', () => startListing(store, cfg.prefix));
+  const local = await stage('hash', `Hashing ${found.length} files`, () =>
+    withProgress('Hashing', { files: found.length, bytes: totalSizeWhenAsked(found) }, (progress) => hashSourceFiles(found, progress)),
+  );
+  const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, listing, local, cfg));
+  await stage('plan', 'Plan', () => {
+    result.plan = cfg.mode === 'deploy' ? planDeploy(local, remote, cfg) : planRemoval(remote);
+    logPlan(result.plan, cfg.dryRun);
+    // Refused before any write, dry run included; removing a preview deletes all of it by design.
+    if (cfg.mode === 'deploy') refuseOverDeleteLimit(result.plan.deletes.length, remote.length, cfg);
+  });
+  // A dry run stops here, but still reports (summary, outputs).
+  if (!cfg.dryRun) await execute(cfg, local, { store, cdn }, result, stage);
 }
 
 /** Writes the plan, then proves it: upload → invalidate (→ wait) → delete → checks (remove: delete → invalidate). */
 async function execute(
   cfg: Config,
-  plan: DeployResult['plan'],
+  local: LocalFile[],
   { store, cdn }: { store: ObjectStore; cdn: Cdn },
   result: DeployResult,
   stage: Stage,
-): Promise<void> {
+) {
+  const { plan } = result;
   const applied = { uploaded: 0, bytesUploaded: 0, deleted: 0 };
   result.applied = applied;
   await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied, stage.span));
-  if (cfg.mode === 'remove') {
-    applied.deleted = await stage('delete', 'Deleting', () => deleteAll(store, plan.deletes));
-  }
+  if (cfg.mode === 'remove') await stage('delete', 'Deleting', () => deleteAll(store, plan.deletes, applied));
   await stage('invalidate', 'CloudFront invalidation', async () => {
     const changedKeys = [...plan.uploads.map((upload) => upload.file.key), ...plan.deletes];
     const { result: invalidation, skipped } = await startInvalidation(cdn, cfg, changedKeys);
     result.invalidationSkipped = skipped;
-    result.invalidation =
-      invalidation && cfg.waitForInvalidation
-        ? await stage.span('invalidation wait', () => waitForInvalidation(cdn, cfg, invalidation))
-        : invalidation;
+    result.invalidation = invalidation;
+    if (invalidation && cfg.waitForInvalidation) {
+      result.invalidation = await stage.span('invalidation wait', () => waitForInvalidation(cdn, cfg, invalidation));
+    }
   });
   if (cfg.mode === 'deploy') {
     // Stale objects go only after the new index is live and cached copies are being dropped.
-    applied.deleted = await stage('delete', 'Deleting stale objects', () => deleteAll(store, plan.deletes));
-    result.checks = await stage('checks', 'Post-deploy checks', () => (cfg.checks ? runChecks(createProber(), cfg, result.siteUrl) : []));
+    await stage('delete', 'Deleting stale objects', () => deleteAll(store, plan.deletes, applied));
+    const index = local.find((file) => file.kind === 'index');
+    const proof = index && indexProof(index.md5, cfg.distributionId, result.invalidation);
+    result.checks = await stage('checks', 'Post-deploy checks', () =>
+      cfg.checks ? runChecks(createProber(), cfg, result.siteUrl, {}, proof) : [],
+    );
     result.checksOutcome = checksOutcome(result.checks);
   }
 }

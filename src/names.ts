@@ -5,6 +5,7 @@ export const Inputs = {
   Region: 'region',
   Prefix: 'prefix',
   Delete: 'delete',
+  MaxDelete: 'max-delete',
   Include: 'include',
   Exclude: 'exclude',
   CacheControl: 'cache-control',

@@ -38,6 +38,10 @@ export interface ProbeResponse {
   bodyStart: string;
   /** The Location header of a redirect (redirects are reported, never followed). */
   location?: string;
+  /** Hex MD5 of the whole body, when it ended within the prober's limit. */
+  bodyMd5?: string;
+  /** The ETag header, as sent (CloudFront passes S3's through). */
+  etag?: string;
 }
 
 export interface Prober {

@@ -1,17 +1,28 @@
-/** The stage runner: a log group, a timing and a timeline bar per stage, and for a raw failure, what it left behind. */
+/** The stage runner: a log group, a timing and a timeline bar per stage, and for any failure, the stage and what the run left behind. */
 import * as core from '@actions/core';
-import { ConfigError, DeployError, GuardError } from './errors.js';
+import { ConfigError, DeployError, errorMessage, GuardError } from './errors.js';
+import { count } from './report/format.js';
 import { describeError } from './retry.js';
 import type { DeployResult, StageName, Timeline } from './types.js';
 
 /** Times part of a stage, or work running beside the stages, as a timeline bar of its own (no log group). */
 export type Span = <T>(label: string, fn: () => Promise<T>) => Promise<T>;
 
-/** Runs one stage inside a log group, timing it and explaining raw failures; `span` times a part of it. */
+/** Runs one stage inside a log group, timing it (`span` times a part of it); a failure is recorded in the result and rethrown, explained. */
 export type Stage = (<T>(name: StageName, title: string, fn: () => Promise<T> | T) => Promise<T>) & { span: Span };
 
-/** A stage runner that adds each stage's time to `timings` and its bar (start, end, failed) to `timeline`. */
-export function stageRunner(timings: DeployResult['timings'], timeline: Timeline, now: () => number = Date.now): Stage {
+/** What a failure can leave behind, beyond the result's own counts. */
+export interface RunScope {
+  /** A distribution is set and invalidation-paths is not none: what this run changes is meant to be invalidated. */
+  invalidates: boolean;
+}
+
+/**
+ * A stage runner that adds each stage's time to `result.timings`, its bar (start, end, failed) to
+ * `result.timeline`, and records the first failure in `result.failure`.
+ */
+export function stageRunner(result: DeployResult, scope: RunScope, now: () => number = Date.now): Stage {
+  const timeline: Timeline = (result.timeline ??= { startedAt: now(), spans: [] });
   const bar = (label: string, started: number, failed: boolean): void => {
     timeline.spans.push({ label, start: started - timeline.startedAt, end: now() - timeline.startedAt, ...(failed ? { failed } : {}) });
   };
@@ -23,10 +34,10 @@ export function stageRunner(timings: DeployResult['timings'], timeline: Timeline
       return await fn();
     } catch (err) {
       failed = true;
-      throw explainStageFailure(name, title, err);
+      throw recordFailure(result, scope, title, err);
     } finally {
       // A stage may run twice (the deployment: created first, finished last): its time adds up.
-      timings[name] = (timings[name] ?? 0) + (now() - started);
+      result.timings[name] = (result.timings[name] ?? 0) + (now() - started);
       bar(name, started, failed);
       core.endGroup();
     }
@@ -44,21 +55,84 @@ export function stageRunner(timings: DeployResult['timings'], timeline: Timeline
   return Object.assign(stage, { span });
 }
 
-/** What a raw failure (an AWS or network error) in each stage leaves behind, in plain words. */
-const AFTERMATH: Partial<Record<StageName, string>> = {
-  credentials: 'Nothing was written or deleted.',
-  scan: 'Nothing was written or deleted.',
-  hash: 'Nothing was written or deleted.',
-  list: 'Nothing was written or deleted.',
-  apply: 'Some files may be uploaded; nothing was deleted. Rerun to converge.',
-  invalidate: 'The files are uploaded; no stale object was deleted. Rerun to converge.',
-  delete: 'The files are uploaded; some stale objects may remain. Rerun to converge.',
-};
+/**
+ * Records the failure (once: the first one is the cause) and returns the error to fail the job with:
+ * the cause and fix (raw AWS and network errors get the stage's name), then what the run left behind.
+ */
+export function recordFailure(result: DeployResult, scope: RunScope, stage: string, err: unknown): Error {
+  if (result.failure === undefined) {
+    const ours = err instanceof ConfigError || err instanceof GuardError || err instanceof DeployError;
+    const raw = typeof err === 'object' && err !== null && ('$metadata' in err || 'errno' in err);
+    const cause = raw && !ours ? `${stage} failed: ${describeError(err)}.` : errorMessage(err);
+    result.failure = { stage, message: cause, leftBehind: leftBehind(factsOf(result, scope)) };
+  }
+  return new Error(`${result.failure.message} ${result.failure.leftBehind}`, { cause: err });
+}
 
-/** Our own errors already say what failed and what to do; raw ones get the stage and the aftermath. */
-function explainStageFailure(name: StageName, title: string, err: unknown): unknown {
-  const ours = err instanceof ConfigError || err instanceof GuardError || err instanceof DeployError;
-  const raw = typeof err === 'object' && err !== null && ('$metadata' in err || 'errno' in err);
-  if (ours || !raw) return err;
-  return new Error(`${title} failed: ${describeError(err)}. ${AFTERMATH[name] ?? ''}`.trim(), { cause: err });
+/** What the run had planned and done when it stopped. */
+export interface RunFacts {
+  mode: 'deploy' | 'remove';
+  dryRun: boolean;
+  prefix: string;
+  planned: { uploads: number; deletes: number };
+  done: { uploaded: number; deleted: number };
+  invalidates: boolean;
+  /** The invalidation this run created, if any. */
+  invalidation?: { id: string; status: string };
+}
+
+function factsOf(result: DeployResult, scope: RunScope): RunFacts {
+  return {
+    mode: result.mode,
+    dryRun: result.dryRun,
+    prefix: result.prefix,
+    planned: { uploads: result.plan.uploads.length, deletes: result.plan.deletes.length },
+    done: { uploaded: result.applied?.uploaded ?? 0, deleted: result.applied?.deleted ?? 0 },
+    invalidates: scope.invalidates,
+    invalidation: result.invalidation,
+  };
+}
+
+/**
+ * The state a failure leaves, in plain words: what was written, what is still pending, and what a
+ * rerun does about it. Deploy order: uploads → invalidation (→ wait) → deletions; remove order:
+ * deletions → invalidation. A rerun converges the bucket, but not the edge's cache: it invalidates
+ * only what it changes itself.
+ */
+export function leftBehind(facts: RunFacts): string {
+  if (facts.dryRun) return 'Nothing was written (dry run).';
+  const { planned, done } = facts;
+  const wrote = done.uploaded > 0 || done.deleted > 0;
+  if (!wrote && facts.invalidation === undefined) return 'Nothing was written or deleted.';
+  const parts: string[] = [];
+  if (planned.uploads > 0) parts.push(fraction(done.uploaded, planned.uploads, 'file', 'uploaded'));
+  if (facts.mode === 'deploy') {
+    const stale = planned.deletes - done.deleted;
+    if (done.deleted > 0) parts.push(fraction(done.deleted, planned.deletes, 'stale object', 'deleted'));
+    if (stale > 0) parts.push(`${count(stale, 'stale object')} ${stale === 1 ? 'was' : 'were'} left in place`);
+  } else {
+    parts.push(`${fraction(done.deleted, planned.deletes, 'object', 'deleted')} under '${facts.prefix}'`);
+  }
+  const sentences = [`${capitalize(parts.join('; '))}.`];
+  if (facts.invalidation) {
+    sentences.push(`Invalidation ${facts.invalidation.id} was created (${facts.invalidation.status}).`);
+  } else if (facts.invalidates && wrote) {
+    sentences.push(
+      facts.mode === 'deploy'
+        ? "No CloudFront invalidation was made: the edge may serve cached copies of the files changed so far, and a rerun will not invalidate them (it finds them unchanged): invalidate them by hand, or rerun with 'force: true'."
+        : `No CloudFront invalidation was made: the edge may serve the removed files until their cache expires, and a rerun will not invalidate them (it finds nothing to delete): invalidate '/${facts.prefix}*' by hand.`,
+    );
+  }
+  if (done.uploaded < planned.uploads || done.deleted < planned.deletes) sentences.push('A rerun converges the bucket.');
+  return sentences.join(' ');
+}
+
+/** "3 of 10 files were uploaded", "all 10 files were uploaded", "the file was uploaded". */
+function fraction(done: number, planned: number, noun: string, verb: string): string {
+  if (done === planned) return planned === 1 ? `the ${noun} was ${verb}` : `all ${count(planned, noun)} were ${verb}`;
+  return `${done} of ${count(planned, noun)} ${done === 1 ? 'was' : 'were'} ${verb}`;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

@@ -86,7 +86,29 @@ export interface Credentials {
 }
 
 export type StageName =
-  'config' | 'deployment' | 'credentials' | 'scan' | 'hash' | 'list' | 'plan' | 'apply' | 'invalidate' | 'delete' | 'checks' | 'report';
+  | 'config'
+  | 'deployment'
+  | 'credentials'
+  | 'distribution'
+  | 'scan'
+  | 'hash'
+  | 'list'
+  | 'plan'
+  | 'apply'
+  | 'invalidate'
+  | 'delete'
+  | 'checks'
+  | 'report';
+
+/** Why a run failed, where, and the state it left (the stage runner fills it in). */
+export interface RunFailure {
+  /** The stage's title, e.g. "Listing s3://site/pr-7/". */
+  stage: string;
+  /** The cause and the fix. */
+  message: string;
+  /** What was written, what is pending, what a rerun does (stages.ts leftBehind). */
+  leftBehind: string;
+}
 
 /** One bar of the timeline: a stage, part of one, or work running beside the stages (the listing). */
 export interface TimelineSpan {
@@ -140,8 +162,8 @@ export interface DeployResult {
   deployment?: DeploymentRecord;
   /** The commit deployed. */
   sha: string;
-  /** Set when the run failed; the summary is still written. */
-  error?: string;
+  /** Set when the run failed; the outputs, the summary and the PR comment still say what was done. */
+  failure?: RunFailure;
   /** AWS request attempts that failed (the SDK retried them, or the last one became the error). */
   failedAttempts?: number;
 }

@@ -51,6 +51,7 @@ const VALID: Record<InputName, string> = {
   region: 'us-east-1',
   prefix: 'pr-1',
   delete: 'true',
+  'max-delete': '25%',
   include: '**',
   exclude: '*.map',
   'cache-control': '**/*.html: no-cache',
@@ -103,6 +104,12 @@ const MALFORMED: Record<InputName, [string, RegExp][]> = {
     ['pr 42', /contains whitespace/],
   ],
   delete: NOT_BOOLEAN,
+  // The log escapes '%' in workflow commands as '%25'.
+  'max-delete': [
+    ['-1', /'-1' is neither a count of objects nor a percentage from 0%25 to 100%25/],
+    ['101%', /'101%25' is neither a count/],
+    ['lots', /'lots' is neither a count/],
+  ],
   include: [
     ['[', /glob '\[' is not valid/],
     ['/abs', /starts with '\/'/],
@@ -296,7 +303,7 @@ test.each<[string, string, string]>([
   });
   expect(run.code).toBe(1);
   expect(run.stdout).toMatch(
-    new RegExp(`::error::index-document 'index.html' is in source-dir .*, but ${says}.*Nothing was uploaded or deleted`),
+    new RegExp(`::error::index-document 'index.html' is in source-dir .*, but ${says}.*Nothing was written or deleted`),
   );
   await expectBucketUntouched();
 });

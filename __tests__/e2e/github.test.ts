@@ -227,7 +227,7 @@ describe('OIDC credentials', () => {
     expect(leakedSecrets(run)).toEqual([]);
   });
 
-  test('no ACTIONS_ID_TOKEN_REQUEST_URL with role-to-assume: exit 1 naming id-token: write, zero AWS requests, the deployment failed', async () => {
+  test('no ACTIONS_ID_TOKEN_REQUEST_URL with role-to-assume: exit 1 naming id-token: write, zero AWS requests, the comment and the deployment say it failed', async () => {
     const run = await preview({
       files: SITE_V1,
       env: { ACTIONS_ID_TOKEN_REQUEST_URL: undefined, ACTIONS_ID_TOKEN_REQUEST_TOKEN: undefined },
@@ -237,7 +237,8 @@ describe('OIDC credentials', () => {
     expect(run.stdout).not.toMatch(/fork/);
     expect(s3.requests).toHaveLength(0);
     expect(sts.requests).toHaveLength(0);
-    // Every run reports: the preview's deployment says the run failed.
+    // Every run reports: the preview comment says this commit failed at the credentials, and so does its deployment.
+    expect(commentsWithMarker(7)[0]!.body).toMatch(/### ❌ Preview deploy failed\n\n> Failed at \*\*Credentials\*\*: .*id-token: write/);
     expect(gh.deployments.map((d) => d.statuses.map((s) => s.state))).toEqual([['in_progress', 'failure']]);
     expect(gh.deployments[0]!.statuses[1]!.description).toMatch(/^'role-to-assume' needs a GitHub OIDC token/);
   });

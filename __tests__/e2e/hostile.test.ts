@@ -212,7 +212,7 @@ describe('hostile source trees', () => {
 
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(message);
-    expect(run.stdout).toMatch(/Nothing was uploaded or deleted\.$/m);
+    expect(run.stdout).toMatch(/Nothing was written or deleted\.$/m);
     expect(writes()).toEqual([]);
     expect(await bucketMd5s()).toEqual(Object.fromEntries(Object.entries(OLD).map(([key, body]) => [key, md5(body)])));
   });

@@ -15,11 +15,31 @@ export interface DiagnosisContext {
   bucket?: string;
   region?: string;
   distributionId?: string;
+  /** '' or 'pr-7/'. */
+  prefix?: string;
 }
 
 /** `BUCKET.s3.REGION.amazonaws.com`, with the real names when known. */
 export function restEndpoint(ctx: DiagnosisContext): string {
   return `${ctx.bucket ?? 'BUCKET'}.s3.${ctx.region ?? 'REGION'}.amazonaws.com`;
+}
+
+/** The site root served 200, but not the index document this run deployed, though nothing should serve an older one. */
+export function diagnoseOtherIndex(served: string, deployed: string, ctx: DiagnosisContext): string {
+  const origin = `bucket ${ctx.bucket ?? 'BUCKET'}${ctx.prefix ? ` (the files are under '${ctx.prefix}')` : ''}`;
+  const seen = `The site root answered 200, but not with the index document this run deployed (served MD5 ${served}, deployed ${deployed}). `;
+  if (ctx.distributionId) {
+    return (
+      seen +
+      `The invalidation has completed, so distribution ${ctx.distributionId} reads another origin, or another cache sits in front of it: ` +
+      `check that its S3 origin is ${origin}, with an origin path that matches.`
+    );
+  }
+  return (
+    seen +
+    `site-url does not serve this bucket, or a cache in front of it keeps an older copy (with no distribution-id, nothing is invalidated): ` +
+    `set site-url to the address of the distribution in front of ${origin}, and distribution-id to that distribution.`
+  );
 }
 
 export const FALLBACK_MISSING = (status: number): string =>

@@ -6,6 +6,26 @@ export interface PlannedCheck {
   name: CheckName;
   url: string;
   expected: string;
+  /** site-root only: the index document this run deployed, which the root should serve. */
+  index?: IndexProof;
+}
+
+/** What the site root must serve: the index document this run deployed, and how strictly. */
+export interface IndexProof {
+  /** Hex MD5 of the index document in source-dir. */
+  md5: string;
+  /**
+   * required: nothing stands between the bucket and the site URL (no distribution), or the
+   * invalidation was awaited, so another body fails the check; pending: an invalidation is still in
+   * progress; unproven: this run made no invalidation (nothing changed, or invalidation-paths none).
+   */
+  when: 'required' | 'pending' | 'unproven';
+}
+
+/** How strictly the site root must serve the index document `md5`, given what this run did at the CDN. */
+export function indexProof(md5: string, distributionId: string | undefined, invalidation: { status: string } | undefined): IndexProof {
+  if (distributionId === undefined || invalidation?.status === 'Completed') return { md5, when: 'required' };
+  return { md5, when: invalidation ? 'pending' : 'unproven' };
 }
 
 export interface SkippedCheck {
@@ -25,6 +45,7 @@ export function planChecks(
   config: Pick<Config, 'prefix' | 'indexDocument' | 'checkRoutes' | 's3CheckUrl' | 'run'>,
   siteUrl: string | undefined,
   random: () => number = Math.random,
+  index?: IndexProof,
 ): { planned: PlannedCheck[]; skipped: SkippedCheck[] } {
   const planned: PlannedCheck[] = [];
   const skipped: SkippedCheck[] = [];
@@ -33,7 +54,9 @@ export function planChecks(
   if (base === undefined) {
     skipped.push({ name: 'site-root', reason: noSite });
   } else {
-    planned.push({ name: 'site-root', url: siteRootUrl(base, config.prefix, config.indexDocument), expected: EXPECTED['site-root'] });
+    const url = siteRootUrl(base, config.prefix, config.indexDocument);
+    const expected = index?.when === 'required' ? `${EXPECTED['site-root']}, this deploy's index document` : EXPECTED['site-root'];
+    planned.push({ name: 'site-root', url, expected, ...(index ? { index } : {}) });
   }
   const routes = config.checkRoutes;
   if (routes.kind === 'none') {
@@ -46,7 +69,8 @@ export function planChecks(
   } else if (base === undefined) {
     skipped.push({ name: 'spa-route', reason: noSite });
   } else {
-    const paths = routes.kind === 'auto' ? [autoRoute(config.run.runId, random)] : routes.routes;
+    const paths =
+      routes.kind === 'auto' ? [autoRoute(config.run.runId, random)] : routes.routes.map((r) => routeUnderPrefix(r, config.prefix));
     for (const route of paths) planned.push({ name: 'spa-route', url: routeUrl(base, route), expected: EXPECTED['spa-route'] });
   }
   if (config.s3CheckUrl === null) {
@@ -71,6 +95,17 @@ export function routeUrl(site: string, route: string): string {
   } catch {
     return joined;
   }
+}
+
+/**
+ * An explicit route as probed: under the prefix when there is one (`/about` → `/pr-7/about`), unless
+ * it is already there (`/pr-7/about`, or `/pr-7` itself), so workflows that wrote the prefix keep working.
+ */
+export function routeUnderPrefix(route: string, prefix: string): string {
+  if (prefix === '') return route;
+  const base = `/${prefix}`;
+  if (route.startsWith(base) || route === base.slice(0, -1)) return route;
+  return `${base}${route.replace(/^\/+/, '')}`;
 }
 
 /** A route that cannot exist in the bucket, e.g. `/__deploy-check-1234/5f0c2a9e81d3`. */

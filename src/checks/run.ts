@@ -12,7 +12,10 @@
  * - a plain-http site-url fails the site-root check (nothing proves valid TLS), without retrying;
  * - without a site URL the root and route checks cannot run: they are left out of the results and
  *   logged as skipped (`planChecks` says why), so only the S3 check runs;
- * - explicit check-routes are appended to site-url as written, also with a prefix;
+ * - explicit check-routes are probed under the prefix (as written when they already start with it);
+ * - the site root must serve the index document this run deployed once nothing can serve an older
+ *   one (no distribution, or the invalidation awaited); while an invalidation is in progress, another
+ *   body is reported as such and passes;
  * - every failure is retried until check-timeout (DNS, certificates and policies all propagate);
  *   a passing check stops; the last attempt's verdict stands.
  */
@@ -22,7 +25,7 @@ import type { Clock, Prober, Sleep } from '../ports.js';
 import { realSleep } from '../retry.js';
 import type { CheckResult } from '../types.js';
 import { isHttps, toProbeError, type DiagnosisContext, type ProbeOutcome } from './diagnoses.js';
-import { planChecks, type PlannedCheck } from './plan.js';
+import { planChecks, type IndexProof, type PlannedCheck } from './plan.js';
 import { judge, refineDiagnoses } from './verdicts.js';
 
 export interface ChecksDeps {
@@ -41,12 +44,18 @@ export async function runChecks(
   config: Config,
   siteUrl: string | undefined,
   deps: ChecksDeps = {},
+  index?: IndexProof,
 ): Promise<CheckResult[]> {
   const { sleep = realSleep, now = Date.now, random = Math.random } = deps;
-  const { planned, skipped } = planChecks(config, siteUrl, random);
+  const { planned, skipped } = planChecks(config, siteUrl, random, index);
   for (const s of skipped) core.info(`Check ${s.name} skipped: ${s.reason}.`);
   const deadline = now() + config.checkTimeoutSeconds * 1000;
-  const ctx: DiagnosisContext = { bucket: config.bucket, region: config.region, distributionId: config.distributionId };
+  const ctx: DiagnosisContext = {
+    bucket: config.bucket,
+    region: config.region,
+    distributionId: config.distributionId,
+    prefix: config.prefix,
+  };
   const runs = await Promise.all(planned.map((check) => runOne(prober, check, { deadline, sleep, now, random, ctx })));
   const refined = refineDiagnoses(runs.map((run) => run.result));
   refined.forEach((r, i) => {

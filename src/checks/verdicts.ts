@@ -1,10 +1,12 @@
 /** The verdict for each probe of each check, with its diagnosis, and what was observed. Pure. */
 import { isHtml, mediaType } from '../plan/rules.js';
+import type { ProbeResponse } from '../ports.js';
 import type { CheckResult } from '../types.js';
 import {
   bodySnippet,
   describeProbeError,
   diagnoseEdgeError,
+  diagnoseOtherIndex,
   diagnoseOtherStatus,
   diagnoseS3Error,
   FALLBACK_MISSING,
@@ -12,13 +14,13 @@ import {
   type DiagnosisContext,
   type ProbeOutcome,
 } from './diagnoses.js';
-import { EXPECTED, type PlannedCheck } from './plan.js';
+import { EXPECTED, type IndexProof, type PlannedCheck } from './plan.js';
 
 /** The verdict for one probe of one check. Pure. */
 export function judge(check: PlannedCheck, outcome: ProbeOutcome, ctx: DiagnosisContext = {}): CheckResult {
   switch (check.name) {
     case 'site-root':
-      return judgeSiteRoot(check.url, outcome, ctx);
+      return judgeSiteRoot(check.url, outcome, ctx, check.index);
     case 'spa-route':
       return judgeSpaRoute(check.url, outcome, ctx);
     case 's3-private':
@@ -26,14 +28,15 @@ export function judge(check: PlannedCheck, outcome: ProbeOutcome, ctx: Diagnosis
   }
 }
 
-export function judgeSiteRoot(url: string, outcome: ProbeOutcome, ctx: DiagnosisContext = {}): CheckResult {
+export function judgeSiteRoot(url: string, outcome: ProbeOutcome, ctx: DiagnosisContext = {}, index?: IndexProof): CheckResult {
   const plainHttp = outcome.response !== undefined && !isHttps(url);
   const got = describeOutcome(outcome) + (plainHttp ? ' over plain http' : '');
-  const base = { name: 'site-root' as const, url, expected: EXPECTED['site-root'], got };
+  const expected = index?.when === 'required' ? `${EXPECTED['site-root']}, this deploy's index document` : EXPECTED['site-root'];
+  const base = { name: 'site-root' as const, url, expected, got };
   if (outcome.error) return { ...base, passed: false, diagnosis: diagnoseEdgeError(outcome.error, url) };
   const { status } = outcome.response;
   if (status === 200) {
-    if (isHttps(url)) return { ...base, passed: true };
+    if (isHttps(url)) return judgeServedIndex(base, outcome.response, ctx, index);
     return {
       ...base,
       passed: false,
@@ -65,6 +68,48 @@ export function judgeSiteRoot(url: string, outcome: ProbeOutcome, ctx: Diagnosis
     };
   }
   return { ...base, passed: false, diagnosis: diagnoseOtherStatus(outcome.response, url, 'the site root', ctx) };
+}
+
+/**
+ * A 200 over HTTPS from the site root, held against the index document this run deployed: the
+ * same bytes pass; other bytes fail only when nothing could still serve an older copy.
+ */
+function judgeServedIndex(
+  base: Omit<CheckResult, 'passed'>,
+  response: ProbeResponse,
+  ctx: DiagnosisContext,
+  index?: IndexProof,
+): CheckResult {
+  if (index === undefined) return { ...base, passed: true };
+  const served = servedMd5(response);
+  if (served === undefined) return { ...base, got: `${base.got} (body too large to compare with the index document)`, passed: true };
+  // The ETag counts too: an edge function may rewrite the body of the object it passes through.
+  const same = served === index.md5 || etagMd5(response.etag) === index.md5;
+  if (same) return { ...base, got: `${base.got}, this deploy's index document`, passed: true };
+  switch (index.when) {
+    case 'pending':
+      return { ...base, got: `${base.got}, an older index document (invalidation still in progress)`, passed: true };
+    case 'unproven':
+      return { ...base, got: `${base.got}, not this deploy's index document (no invalidation in this run)`, passed: true };
+    case 'required':
+      return {
+        ...base,
+        got: `${base.got}, not this deploy's index document`,
+        passed: false,
+        diagnosis: diagnoseOtherIndex(served, index.md5, ctx),
+      };
+  }
+}
+
+/** The MD5 of what was served: the whole body's, else an ETag that is a plain MD5 (S3's, passed through). */
+export function servedMd5(response: Pick<ProbeResponse, 'bodyMd5' | 'etag'>): string | undefined {
+  return response.bodyMd5 ?? etagMd5(response.etag);
+}
+
+/** `"<md5>"` (or weak `W/"<md5>"`) → the hex MD5; a multipart or KMS ETag is no MD5 of the bytes. */
+function etagMd5(etag: string | undefined): string | undefined {
+  const value = etag?.replace(/^W\//, '').replace(/"/g, '').toLowerCase();
+  return value !== undefined && /^[0-9a-f]{32}$/.test(value) ? value : undefined;
 }
 
 export function judgeSpaRoute(url: string, outcome: ProbeOutcome, ctx: DiagnosisContext = {}): CheckResult {

@@ -27,17 +27,19 @@ import {
   parseCacheRules,
   parseCheckRoutes,
   parseInvalidationPaths,
+  parseMaxDelete,
   parseS3CheckUrl,
   s3EndpointFrom,
   parseSiteUrl,
   utf8Bytes,
   type CacheRule,
   type CheckRoutes,
+  type DeleteLimit,
   type PathList,
   type Read,
 } from './values.js';
 
-export type { CacheRule, Env, PathList, RunContext };
+export type { CacheRule, DeleteLimit, Env, PathList, RunContext };
 
 export type ReadInput = (name: InputName) => string;
 
@@ -49,6 +51,8 @@ export interface Config {
   /** '' or a normalised prefix ending in '/', e.g. 'pr-42/'. */
   prefix: string;
   delete: boolean;
+  /** `max-delete`; undefined = no limit. */
+  maxDelete?: DeleteLimit;
   include: string[];
   exclude: string[];
   cacheControl: CacheRule[];
@@ -91,6 +95,7 @@ export const DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.SourceDir]: 'build',
   [Inputs.Prefix]: '',
   [Inputs.Delete]: 'true',
+  [Inputs.MaxDelete]: '',
   [Inputs.Include]: '',
   [Inputs.Exclude]: '',
   [Inputs.CacheControl]: '**/*.html: no-cache',
@@ -176,6 +181,7 @@ export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Confi
     region,
     prefix,
     delete: bool(read, Inputs.Delete),
+    maxDelete: parseMaxDelete(read(Inputs.MaxDelete)),
     include: globList(read, Inputs.Include),
     exclude: globList(read, Inputs.Exclude),
     cacheControl: parseCacheRules(read(Inputs.CacheControl)),

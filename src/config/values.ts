@@ -14,6 +14,9 @@ export type PathList = { kind: 'auto' } | { kind: 'none' } | { kind: 'explicit';
 
 export type CheckRoutes = { kind: 'auto' } | { kind: 'none' } | { kind: 'explicit'; routes: string[] };
 
+/** `max-delete`: a count of objects, or a share (percent) of the objects in scope; `input` as written, for messages. */
+export type DeleteLimit = { kind: 'count'; count: number; input: string } | { kind: 'share'; percent: number; input: string };
+
 /** S3 object keys are at most 1,024 bytes of UTF-8. */
 export const MAX_KEY_BYTES = 1024;
 /** CloudFront refuses URLs longer than 8,192 bytes. */
@@ -246,4 +249,17 @@ export function parseS3CheckUrl(
 export function s3EndpointFrom(env: Record<string, string | undefined>): string | undefined {
   const value = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL;
   return value ? value.replace(/\/+$/, '') : undefined;
+}
+
+/** `max-delete`: empty (no limit), a count (`500`) or a share of the objects in scope (`25%`, `2.5%`). */
+export function parseMaxDelete(value: string): DeleteLimit | undefined {
+  if (value === '') return undefined;
+  if (/^\d{1,9}$/.test(value)) return { kind: 'count', count: Number(value), input: value };
+  const share = /^(\d{1,3}(?:\.\d+)?)%$/.exec(value);
+  if (share && Number(share[1]) <= 100) return { kind: 'share', percent: Number(share[1]), input: value };
+  throw new ConfigError(
+    Inputs.MaxDelete,
+    `${shown(value)} is neither a count of objects nor a percentage from 0% to 100%`,
+    "Use a number such as '500', a share of the objects in scope such as '25%', or leave it empty for no limit.",
+  );
 }

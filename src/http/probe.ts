@@ -1,19 +1,23 @@
 /**
  * The HTTP(S) adapter behind the `Prober` port: one GET, the certificate chain and host name always
- * verified, redirects reported and never followed, the first bytes of the body kept for diagnoses.
+ * verified, redirects reported and never followed, the first bytes of the body kept for diagnoses and
+ * the whole body hashed (MD5), so the site-root check can tell which index document was served.
  * It rejects with Node's own network/TLS error (its `code`: ENOTFOUND, ECONNREFUSED,
  * DEPTH_ZERO_SELF_SIGNED_CERT, CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, …) or ETIMEDOUT.
  */
+import { createHash, type Hash } from 'node:crypto';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { USER_AGENT } from '../names.js';
 import type { ProbeResponse, Prober } from '../ports.js';
 
 export interface ProberOptions {
-  /** Give up on one request after this long (connect + TLS + headers + first bytes). */
+  /** Give up on one request after this long (connect + TLS + headers + the body read). */
   timeoutMs?: number;
   /** How much of the body to keep. */
   maxBodyBytes?: number;
+  /** How much of the body to read and hash; a longer body is cut there and gets no `bodyMd5`. */
+  maxHashedBytes?: number;
   /**
    * Trust these PEM certificates instead of Node's bundled roots (tests only; the action itself uses
    * Node's roots plus NODE_EXTRA_CA_CERTS). Verification is never turned off.
@@ -23,6 +27,8 @@ export interface ProberOptions {
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_BODY_BYTES = 1024;
+/** An index document is rarely over a few hundred KiB; a probe never reads more than this. */
+export const DEFAULT_MAX_HASHED_BYTES = 16 * 1024 * 1024;
 
 export function createProber(options: ProberOptions = {}): Prober {
   return { get: (url) => probe(url, options) };
@@ -61,7 +67,7 @@ function requestOptions(options: ProberOptions): https.RequestOptions {
   };
 }
 
-function probeResponse(res: http.IncomingMessage, chunks: Buffer[], maxBody: number): ProbeResponse {
+function probeResponse(res: http.IncomingMessage, chunks: Buffer[], maxBody: number, md5: string | undefined): ProbeResponse {
   const header = (name: string): string | undefined => {
     const v = res.headers[name];
     return Array.isArray(v) ? v[0] : v;
@@ -71,12 +77,15 @@ function probeResponse(res: http.IncomingMessage, chunks: Buffer[], maxBody: num
     contentType: header('content-type') ?? '',
     bodyStart: Buffer.concat(chunks).subarray(0, maxBody).toString('utf8'),
     ...(header('location') !== undefined ? { location: header('location') } : {}),
+    ...(md5 !== undefined ? { bodyMd5: md5 } : {}),
+    ...(header('etag') !== undefined ? { etag: header('etag') } : {}),
   };
 }
 
 function probe(url: string, options: ProberOptions): Promise<ProbeResponse> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const maxHashed = Math.max(options.maxHashedBytes ?? DEFAULT_MAX_HASHED_BYTES, maxBody);
   return new Promise<ProbeResponse>((resolve, reject) => {
     // A throw here rejects the promise.
     const target = probeTarget(url);
@@ -89,22 +98,24 @@ function probe(url: string, options: ProberOptions): Promise<ProbeResponse> {
     };
     const onResponse = (res: http.IncomingMessage): void => {
       const chunks: Buffer[] = [];
+      const hash: Hash = createHash('md5');
       let size = 0;
-      const done = (): void =>
+      const done = (complete: boolean): void =>
         settle(() => {
-          resolve(probeResponse(res, chunks, maxBody));
+          resolve(probeResponse(res, chunks, maxBody, complete ? hash.digest('hex') : undefined));
           res.destroy();
           req.destroy();
         });
       res.on('data', (chunk: Buffer) => {
-        chunks.push(chunk);
+        if (size < maxBody) chunks.push(chunk);
         size += chunk.length;
-        if (size >= maxBody) done();
+        hash.update(chunk);
+        if (size > maxHashed) done(false);
       });
-      res.on('end', done);
+      res.on('end', () => done(true));
       res.on('error', (err) => settle(() => reject(err)));
       res.on('close', () => {
-        if (res.complete) done();
+        if (res.complete) done(true);
         else settle(() => reject(codedError('ECONNRESET', 'the connection closed before the response ended')));
       });
     };

@@ -66,7 +66,7 @@ export function unreadable(what: string, err: unknown): GuardError {
   const fix = denied
     ? "Make it readable by the user this step runs as (files a build wrote in a container often belong to root), or leave it out with 'exclude'."
     : 'Make sure nothing changes source-dir while this step runs.';
-  return new GuardError(`Cannot read ${what}: ${denied ? 'permission denied' : errorMessage(err)}. ${fix} Nothing was written or deleted.`);
+  return new GuardError(`Cannot read ${what}: ${denied ? 'permission denied' : errorMessage(err)}. ${fix}`);
 }
 
 /** Read buffers, one per hashing lane and reused: no allocation per read, however many files. */

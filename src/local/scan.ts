@@ -52,13 +52,11 @@ async function checkSourceDir(options: ScanOptions): Promise<string> {
   const stat = await fs.stat(options.sourceDir).catch(() => undefined);
   if (!stat) {
     throw new GuardError(
-      `source-dir ${shownPath(options.sourceDir)} does not exist. Build the site before this step, or set 'source-dir' to the build output folder. Nothing was uploaded or deleted.`,
+      `source-dir ${shownPath(options.sourceDir)} does not exist. Build the site before this step, or set 'source-dir' to the build output folder.`,
     );
   }
   if (!stat.isDirectory()) {
-    throw new GuardError(
-      `source-dir ${shownPath(options.sourceDir)} is not a directory. Set 'source-dir' to the build output folder. Nothing was uploaded or deleted.`,
-    );
+    throw new GuardError(`source-dir ${shownPath(options.sourceDir)} is not a directory. Set 'source-dir' to the build output folder.`);
   }
   return fs.realpath(options.sourceDir);
 }
@@ -66,16 +64,14 @@ async function checkSourceDir(options: ScanOptions): Promise<string> {
 function checkIndexDocument(files: SourceFile[], found: FoundFile[], options: ScanOptions): void {
   const sourceDir = shownPath(options.sourceDir);
   if (found.length === 0) {
-    throw new GuardError(
-      `source-dir ${sourceDir} is empty. Did the build run? Deploying it would delete the whole site, so nothing was uploaded or deleted.`,
-    );
+    throw new GuardError(`source-dir ${sourceDir} is empty. Did the build run? Deploying it would delete the whole site.`);
   }
   if (files.some((file) => file.kind === 'index')) return;
   const index = shown(options.indexDocument);
   if (!found.some((file) => file.relPath === options.indexDocument)) {
     throw new GuardError(
       `index-document ${index} is not in source-dir ${sourceDir}. ` +
-        `This guards against deploying the wrong folder: check 'source-dir' and 'index-document'. Nothing was uploaded or deleted.`,
+        `This guards against deploying the wrong folder: check 'source-dir' and 'index-document'.`,
     );
   }
   // It is there, but out of scope: say which filter did it, and how much of the site is left.
@@ -84,8 +80,7 @@ function checkIndexDocument(files: SourceFile[], found: FoundFile[], options: Sc
   const filter = byInclude ? `'include' (${globs(options.include)}) does not match it` : `'exclude' (${globs(options.exclude)}) matches it`;
   throw new GuardError(
     `index-document ${index} is in source-dir ${sourceDir}, but ${filter}; ${files.length} of the ${found.length} files are in scope. ` +
-      `The index document is deployed with the site, last: ${byInclude ? "add it to 'include'" : "take it out of 'exclude'"}, or check the globs for a typo. ` +
-      'Nothing was uploaded or deleted.',
+      `The index document is deployed with the site, last: ${byInclude ? "add it to 'include'" : "take it out of 'exclude'"}, or check the globs for a typo.`,
   );
 }
 
@@ -102,14 +97,14 @@ function checkNames(files: SourceFile[], notUtf8: string[]): void {
   if (notUtf8.length > 0) {
     throw new GuardError(
       `source-dir holds ${notUtf8.length} name(s) that are not valid UTF-8 (bad bytes shown as \uFFFD): ${firstNames(notUtf8)}. ` +
-        'S3 keys are UTF-8: rename them, or remove them before this step. Nothing was uploaded or deleted.',
+        'S3 keys are UTF-8: rename them, or remove them before this step.',
     );
   }
   const controlled = files.filter((file) => CONTROL_CHARACTER.test(file.relPath)).map((file) => file.relPath);
   if (controlled.length > 0) {
     throw new GuardError(
       `source-dir holds ${controlled.length} file name(s) with control characters (newline, tab, …): ${firstNames(controlled)}. ` +
-        "Rename them, or leave them out with 'exclude'. Nothing was uploaded or deleted.",
+        "Rename them, or leave them out with 'exclude'.",
     );
   }
 }

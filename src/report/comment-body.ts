@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config/parse.js';
 import { Inputs } from '../names.js';
-import type { CheckResult, DeployResult } from '../types.js';
+import type { CheckResult, DeployResult, RunFailure } from '../types.js';
 import { count, formatBytes } from './format.js';
 
 export const MARKER_PREFIX = '<!-- s3-cloudfront-deploy:pr-comment';
@@ -27,8 +27,8 @@ export function renderPrComment(result: DeployResult, config: Config): string {
   const lines: string[] = [marker];
 
   if (result.mode === 'remove') {
-    if (result.error) {
-      lines.push('### ❌ Removing the preview failed', '', `${where}: ${oneLine(result.error)}`);
+    if (result.failure) {
+      lines.push('### ❌ Removing the preview failed', '', ...describeFailure(result.failure));
     } else {
       const deleted = result.applied?.deleted ?? result.plan.deletes.length;
       lines.push(
@@ -45,15 +45,17 @@ export function renderPrComment(result: DeployResult, config: Config): string {
   }
 
   const failedChecks = result.checksOutcome === 'failed';
-  const title = result.error
+  const title = result.failure
     ? '### ❌ Preview deploy failed'
     : failedChecks
       ? '### ⚠️ Preview deployed, checks failed'
       : '### ✅ Preview deployed';
   lines.push(title, '');
-  if (result.error) lines.push(`> ${oneLine(result.error)}`, '');
+  if (result.failure) lines.push(...describeFailure(result.failure), '');
 
-  const preview = result.previewUrl ? result.previewUrl : `not known (set \`${Inputs.SiteUrl}\` or \`${Inputs.DistributionId}\`)`;
+  const known =
+    result.previewUrl && (result.failure ? `${result.previewUrl} (not updated: this commit's deploy failed)` : result.previewUrl);
+  const preview = known || `not known (set \`${Inputs.SiteUrl}\` or \`${Inputs.DistributionId}\`)`;
   lines.push('| | |', '|---|---|');
   lines.push(`| **Preview** | ${cell(preview)} |`);
   lines.push(`| **Commit** | ${result.sha || 'unknown'} |`);
@@ -69,6 +71,11 @@ export function renderPrComment(result: DeployResult, config: Config): string {
     lines.push('', ...failed.map(renderFailedCheck));
   }
   return lines.join('\n') + '\n';
+}
+
+/** Where the run failed, why, and what it left behind: a quote of two lines. */
+function describeFailure(failure: RunFailure): string[] {
+  return [`> Failed at **${oneLine(failure.stage)}**: ${oneLine(failure.message)}`, `> ${oneLine(failure.leftBehind)}`];
 }
 
 /** The deployment's environment, linked to its page on GitHub (its history of deployments). */

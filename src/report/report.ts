@@ -3,31 +3,29 @@ import * as core from '@actions/core';
 import type { Config } from '../config/parse.js';
 import { errorMessage } from '../errors.js';
 import { createPrComments, updatePrComment } from '../github/comment.js';
-import type { Stage } from '../stages.js';
+import { siteRootUrl } from '../checks/plan.js';
 import type { ChecksOutcome, CheckResult, DeployResult } from '../types.js';
 import { setOutputs } from './outputs.js';
 import { writeSummary } from './summary.js';
 
-export function newResult(
-  config: Config,
-  plan: DeployResult['plan'],
-  siteUrl: string | undefined,
-  timings: DeployResult['timings'],
-): DeployResult {
-  const previewUrl = siteUrl && config.prefix ? `${siteUrl}/${config.prefix}${config.indexDocument}` : undefined;
+/** The result as it stands before any stage ran: nothing planned, nothing done; the stages fill it in. */
+export function newResult(config: Config): DeployResult {
   return {
     mode: config.mode,
     dryRun: config.dryRun,
     bucket: config.bucket,
     prefix: config.prefix,
-    plan,
-    siteUrl,
-    previewUrl,
+    plan: { uploads: [], deletes: [], unchanged: [] },
     checks: [],
     checksOutcome: 'skipped',
-    timings,
+    timings: {},
     sha: config.run.sha,
   };
+}
+
+/** The preview's address, with a prefix: the site root check's URL, percent-encoded like it. */
+export function previewUrl(siteUrl: string | undefined, config: Pick<Config, 'prefix' | 'indexDocument'>): string | undefined {
+  return siteUrl && config.prefix ? siteRootUrl(siteUrl.replace(/\/+$/, ''), config.prefix, config.indexDocument) : undefined;
 }
 
 export function checksOutcome(checks: CheckResult[]): ChecksOutcome {
@@ -35,12 +33,18 @@ export function checksOutcome(checks: CheckResult[]): ChecksOutcome {
   return checks.every((check) => check.passed) ? 'passed' : 'failed';
 }
 
-export async function report(config: Config, result: DeployResult, stage: Stage): Promise<void> {
-  await stage('report', 'Report', async () => {
-    setOutputs(result);
-    await updatePrComment(createPrComments(config), config, result);
-    await writeSummary(result).catch((err) => core.warning(`Could not write the job summary: ${errorMessage(err)}`));
-  });
+/**
+ * Outputs, PR comment, job summary, each on its own: one failing does not stop the others, and
+ * nothing here rejects (index.ts does not catch). Outputs that cannot be written fail the job.
+ */
+export async function report(config: Config, result: DeployResult): Promise<void> {
+  core.startGroup('Report');
+  const started = Date.now();
+  await attempt('write the step outputs', () => setOutputs(result), core.setFailed);
+  await attempt('update the preview comment', () => updatePrComment(createPrComments(config), config, result), core.warning);
+  await attempt('write the job summary', () => writeSummary(result), core.warning);
+  result.timings.report = Date.now() - started;
+  core.endGroup();
   const failed = result.checks.filter((check) => !check.passed);
   if (failed.length > 0) {
     core.setFailed(
@@ -50,11 +54,21 @@ export async function report(config: Config, result: DeployResult, stage: Stage)
   core.info(summaryLine(result));
 }
 
+async function attempt(what: string, fn: () => unknown, onError: (message: string) => void): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    onError(`Could not ${what}: ${errorMessage(err)}`);
+  }
+}
+
 function summaryLine(result: DeployResult): string {
   // Wall time since the process started: hashing and listing overlap, so stage times do not add up.
   const total = process.uptime() * 1000;
   const a = result.applied;
-  const done = a ? `${a.uploaded} uploaded (${a.bytesUploaded} bytes), ${a.deleted} deleted` : 'nothing written (dry run)';
+  const done = a
+    ? `${a.uploaded} uploaded (${a.bytesUploaded} bytes), ${a.deleted} deleted`
+    : `nothing written${result.dryRun ? ' (dry run)' : ''}`;
   const retried = result.failedAttempts ? ` ${result.failedAttempts} AWS request attempt(s) failed and were retried or reported.` : '';
-  return `Done in ${(total / 1000).toFixed(1)} s: ${done}, ${result.plan.unchanged.length} unchanged; checks ${result.checksOutcome}.${retried}`;
+  return `${result.failure ? 'Failed' : 'Done'} in ${(total / 1000).toFixed(1)} s: ${done}, ${result.plan.unchanged.length} unchanged; checks ${result.checksOutcome}.${retried}`;
 }

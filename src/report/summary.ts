@@ -25,7 +25,10 @@ export function renderSummary(result: DeployResult): string {
 
 function headline(result: DeployResult): string {
   const target = `\`s3://${result.bucket}/${result.prefix}\``;
-  if (result.error) return `❌ Deploy to ${target} failed`;
+  if (result.failure) {
+    const what = result.mode === 'remove' ? `Removing the preview at ${target}` : `Deploy to ${target}`;
+    return `❌ ${what} failed at ${escapeMd(result.failure.stage)}`;
+  }
   if (result.dryRun) return `📝 Dry run for ${target}: nothing was written`;
   if (result.checksOutcome === 'failed') return `❌ Deployed to ${target}, but the post-deploy checks failed`;
   if (result.mode === 'remove') return `🧹 Removed the preview at ${target}`;
@@ -44,7 +47,9 @@ function countsTable(result: DeployResult): string {
     ['unchanged', String(plan.unchanged.length), String(plan.unchanged.length)],
   ];
   const table = rows.map((row) => `| ${row.join(' | ')} |`).join('\n');
-  return `${table}\n${result.error ? `\n**Error:** ${escapeMd(result.error)}\n` : ''}`;
+  const failure = result.failure;
+  const failed = failure ? `\n**Error:** ${escapeMd(failure.message)}\n\n**Left behind:** ${escapeMd(failure.leftBehind)}\n` : '';
+  return `${table}\n${failed}`;
 }
 
 function urls(result: DeployResult): string {

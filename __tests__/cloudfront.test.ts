@@ -3,16 +3,16 @@
  * real SDK client made by the real factory: endpoint from AWS_ENDPOINT_URL_CLOUDFRONT, SigV4, REST-XML.
  */
 import { jest } from '@jest/globals';
-import { createCdn } from '../../src/aws/cloudfront.js';
-import { createAwsClients } from '../../src/aws/clients.js';
-import { parseConfig, type Config } from '../../src/config/parse.js';
-import { resolveSiteUrl, startInvalidation, waitForInvalidation, type InvalidateDeps } from '../../src/cdn/invalidate.js';
-import type { InputName } from '../../src/names.js';
-import type { Cdn } from '../../src/ports.js';
-import { isRetryableAwsError } from '../../src/retry.js';
-import { startFakeCloudFront, type FakeCloudFront } from '../fixtures/fake-cloudfront.js';
+import { createCdn } from '../src/aws/cloudfront.js';
+import { createAwsClients } from '../src/aws/clients.js';
+import { parseConfig, type Config } from '../src/config/parse.js';
+import { resolveSiteUrl, startInvalidation, waitForInvalidation, type InvalidateDeps } from '../src/cdn/invalidate.js';
+import type { InputName } from '../src/names.js';
+import type { Cdn } from '../src/ports.js';
+import { isRetryableAwsError } from '../src/retry.js';
+import { startFakeCloudFront, type FakeCloudFront } from './fixtures/fake-cloudfront.js';
 
-// The e2e project's testTimeout does not reach hooks; set it here.
+// A local server and the SDK in hooks: generous limits (the machine may be busy).
 jest.setTimeout(120_000);
 
 const DIST = 'E2EDIST0000001';
