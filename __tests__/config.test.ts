@@ -50,6 +50,7 @@ describe('parseConfig: defaults', () => {
       s3CheckUrl: 'https://my-site.s3.eu-west-1.amazonaws.com/index.html',
       checkTimeoutSeconds: 120,
       prComment: true,
+      doctor: 'warn',
     });
     expect(config.distributionId).toBeUndefined();
     expect(config.roleToAssume).toBeUndefined();
@@ -193,6 +194,24 @@ describe('parseConfig: GitHub deployment', () => {
   });
 });
 
+describe('parseConfig: doctor and mode audit', () => {
+  test.each(['warn', 'fail', 'off'] as const)('doctor %s is taken as given', (doctor) => {
+    expect(configWith({ bucket: 'b-1', doctor }).doctor).toBe(doctor);
+  });
+  test('doctor with any other value is refused, naming the three values', () => {
+    const err = errorOf({ bucket: 'b-1', doctor: 'yes' });
+    expect(err.input).toBe('doctor');
+    expect(err.message).toBe("Input 'doctor': 'yes' is not allowed. Use one of: warn, fail, off.");
+  });
+  test('mode audit needs no prefix (it deletes nothing) and stays audit on a closed pull request', () => {
+    const closedPr = { action: 'closed', number: 42, pull_request: { number: 42, head: { sha: 'feed' } } };
+    expect(configWith({ bucket: 'b-1', mode: 'audit' }).mode).toBe('audit');
+    expect(
+      configWith({ bucket: 'b-1', mode: 'audit', prefix: 'pr-42' }, { ...ENV, GITHUB_EVENT_NAME: 'pull_request' }, closedPr).mode,
+    ).toBe('audit');
+  });
+});
+
 describe('parseConfig: every bad input names itself and the fix', () => {
   test.each<[string, Partial<Record<InputName, string>>, string, RegExp]>([
     ['missing bucket', {}, 'bucket', /required/],
@@ -208,7 +227,7 @@ describe('parseConfig: every bad input names itself and the fix', () => {
     ['check-timeout negative', { bucket: 'b-1', 'check-timeout': '-1' }, 'check-timeout', /whole number/],
     ['cache-control without colon', { bucket: 'b-1', 'cache-control': '*.html no-cache' }, 'cache-control', /GLOB: VALUE/],
     ['cache-control without value', { bucket: 'b-1', 'cache-control': '*.html:' }, 'cache-control', /GLOB: VALUE/],
-    ['unknown mode', { bucket: 'b-1', mode: 'sync' }, 'mode', /deploy, remove, auto/],
+    ['unknown mode', { bucket: 'b-1', mode: 'sync' }, 'mode', /deploy, remove, auto, audit/],
     ['prefix with ..', { bucket: 'b-1', prefix: 'pr/../x' }, 'prefix', /'\.\.'/],
     ['prefix //', { bucket: 'b-1', prefix: 'a//b' }, 'prefix', /'\/\/'/],
     ['prefix with a space', { bucket: 'b-1', prefix: 'pr 42' }, 'prefix', /whitespace/],

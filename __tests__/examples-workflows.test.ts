@@ -73,6 +73,21 @@ describe('example workflows', () => {
       mode: 'deploy',
     });
   });
+
+  test('audit.yml: on a schedule, mode audit with doctor fail, the deploy role, no checkout and no build', () => {
+    const wf = workflow('audit.yml');
+    expect(Object.keys(wf.on)).toEqual(['schedule', 'workflow_dispatch']);
+    expect(wf.permissions).toEqual({ 'id-token': 'write', contents: 'read' });
+    const steps = Object.values(wf.jobs).flatMap((job) => job.steps);
+    expect(steps.filter((step) => step.run !== undefined || step.uses?.startsWith('actions/checkout'))).toEqual([]);
+    const step = onlyActionStep('audit.yml');
+    expect(step.with?.['role-to-assume']).toBe('${{ vars.DEPLOY_ROLE_ARN }}');
+    expect(configOf(step, { GITHUB_EVENT_NAME: 'schedule' }, {})).toMatchObject({
+      mode: 'audit',
+      doctor: 'fail',
+      distributionId: 'E1ABCDEF2GHIJK',
+    });
+  });
 });
 
 describe('ci.yml: the self-test job really deploys with uses: ./', () => {

@@ -19,6 +19,14 @@ export class GuardError extends Error {
   }
 }
 
+/** `doctor: fail` and the doctor found an error: the run stops before any write. */
+export class DoctorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DoctorError';
+  }
+}
+
 /** Some writes failed; `keys` names every object concerned. */
 export class DeployError extends Error {
   constructor(

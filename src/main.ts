@@ -1,13 +1,17 @@
 /**
  * The pipeline, top to bottom, wiring only:
- * config → credentials → scan → (list ‖ hash) → plan → apply (upload) → invalidate → delete → checks → report.
- * Once the inputs parse, every run reports, whichever stage fails.
+ * config → credentials → scan → (list ‖ hash ‖ doctor's reads) → plan → doctor → apply (upload) → invalidate → delete → checks → report.
+ * mode audit: credentials → doctor → checks → report. Once the inputs parse, every run reports, whichever stage fails.
  */
 import * as core from '@actions/core';
 import { deleteAll, uploadAll } from './apply.js';
 import { createAwsClients, createStsClient } from './aws/clients.js';
-import { createCdn } from './aws/cloudfront.js';
+import { createBucketConfigReads } from './aws/bucket-config.js';
+import { createCdn, createDistributionLookup } from './aws/cloudfront.js';
+import { createCloudFrontReads } from './aws/cloudfront-doctor.js';
 import { createS3Store } from './aws/s3-store.js';
+import { awaitDoctor, refuseOnDoctorErrors, startDoctor } from './cdn/doctor/run.js';
+import type { ConfigReader, DoctorReport } from './cdn/doctor/types.js';
 import { resolveSiteUrl, startInvalidation, waitForInvalidation } from './cdn/invalidate.js';
 import { indexProof } from './checks/plan.js';
 import { runChecks } from './checks/run.js';
@@ -45,7 +49,9 @@ export async function run(): Promise<void> {
   const counters: { failedAttempts?: () => number } = {};
   let deployment: RunDeployment | undefined;
   try {
-    deployment = cfg.githubDeployment ? await stage('deployment', 'GitHub deployment', () => startRunDeployment(cfg)) : undefined;
+    // An audit deploys nothing, so it records no GitHub deployment.
+    const records = cfg.githubDeployment && cfg.mode !== 'audit';
+    deployment = records ? await stage('deployment', 'GitHub deployment', () => startRunDeployment(cfg)) : undefined;
     await deploy(cfg, result, stage, counters);
   } catch (err) {
     core.setFailed(errorMessage(recordFailure(result, scope, 'The run', err)));
@@ -76,15 +82,28 @@ async function deploy(cfg: Config, result: DeployResult, stage: Stage, counters:
   const clients = createAwsClients(cfg.region, credentials, { s3PathStyle: cfg.s3PathStyle });
   counters.failedAttempts = clients.failedAttempts;
   const store = createS3Store(clients.s3, cfg.bucket);
-  const cdn = createCdn(clients.cloudfront);
+  const distributions = createDistributionLookup(clients.cloudfront);
+  const cdn = createCdn(clients.cloudfront, distributions);
+  const reader: ConfigReader = {
+    ...createCloudFrontReads(clients.cloudfront, distributions),
+    ...createBucketConfigReads(clients.s3, clients.s3Control),
+  };
   const lookup = cfg.siteUrl === undefined && cfg.distributionId !== undefined;
   result.siteUrl = lookup
     ? await stage('distribution', `CloudFront distribution ${cfg.distributionId}`, () => resolveSiteUrl(cdn, cfg))
     : cfg.siteUrl;
   result.previewUrl = previewUrl(result.siteUrl, cfg);
+  if (cfg.mode === 'audit')
+    return audit(
+      cfg,
+      stage.span('doctor reads', () => startDoctor(reader, cfg)),
+      result,
+      stage,
+    );
   const found = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => findSourceFiles(cfg)) : [];
-  // The folder passed its guards: list the bucket while the files are hashed (both take seconds).
+  // The folder passed its guards: list the bucket and read its configuration while the files are hashed.
   const listing = stage.span('listing', () => startListing(store, cfg.prefix));
+  const doctoring = stage.span('doctor reads', () => startDoctor(reader, cfg));
   const local = await stage('hash', `Hashing ${found.length} files`, () =>
     withProgress('Hashing', { files: found.length, bytes: totalSizeWhenAsked(found) }, (progress) => hashSourceFiles(found, progress)),
   );
@@ -95,6 +114,7 @@ async function deploy(cfg: Config, result: DeployResult, stage: Stage, counters:
     // Refused before any write, dry run included; removing a preview deletes all of it by design.
     if (cfg.mode === 'deploy') refuseOverDeleteLimit(result.plan.deletes.length, remote.length, cfg);
   });
+  await doctor(cfg, doctoring, result, stage);
   // A dry run stops here, but still reports (summary, outputs).
   if (!cfg.dryRun) await execute(cfg, local, { store, cdn }, result, stage);
 }
@@ -127,8 +147,27 @@ async function execute(
     const index = local.find((file) => file.kind === 'index');
     const proof = index && indexProof(index.md5, cfg.distributionId, result.invalidation);
     result.checks = await stage('checks', 'Post-deploy checks', () =>
-      cfg.checks ? runChecks(createProber(), cfg, result.siteUrl, {}, proof) : [],
+      cfg.checks ? runChecks(createProber(), cfg, result.siteUrl, {}, proof, result.doctor?.findings) : [],
     );
     result.checksOutcome = checksOutcome(result.checks);
   }
+}
+
+/** The doctor's report, logged; with `doctor: fail` an error finding stops the run here, before any write. */
+async function doctor(cfg: Config, doctoring: Promise<DoctorReport>, result: DeployResult, stage: Stage): Promise<void> {
+  await stage('doctor', 'Doctor', async () => {
+    result.doctor = await awaitDoctor(doctoring, cfg);
+    refuseOnDoctorErrors(result.doctor, cfg);
+  });
+}
+
+/** mode audit: the doctor and the checks; no write, no invalidation. `doctor: fail` fails the run after both. */
+async function audit(cfg: Config, doctoring: Promise<DoctorReport>, result: DeployResult, stage: Stage): Promise<void> {
+  result.invalidationSkipped = 'mode audit';
+  result.doctor = await stage('doctor', 'Doctor', () => awaitDoctor(doctoring, cfg));
+  result.checks = await stage('checks', 'Post-deploy checks', () =>
+    cfg.checks ? runChecks(createProber(), cfg, result.siteUrl, {}, undefined, result.doctor?.findings) : [],
+  );
+  result.checksOutcome = checksOutcome(result.checks);
+  await stage('doctor', 'Doctor verdict', () => refuseOnDoctorErrors(result.doctor!, cfg));
 }

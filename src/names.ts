@@ -30,6 +30,7 @@ export const Inputs = {
   PrComment: 'pr-comment',
   GithubDeployment: 'github-deployment',
   DeploymentEnvironment: 'deployment-environment',
+  Doctor: 'doctor',
 } as const;
 
 export type InputName = (typeof Inputs)[keyof typeof Inputs];
@@ -44,6 +45,8 @@ export const Outputs = {
   PreviewUrl: 'preview-url',
   Checks: 'checks',
   DeploymentId: 'deployment-id',
+  Doctor: 'doctor',
+  DoctorFindings: 'doctor-findings',
 } as const;
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs];

@@ -1,6 +1,6 @@
 /** The stage runner: a log group, a timing and a timeline bar per stage, and for any failure, the stage and what the run left behind. */
 import * as core from '@actions/core';
-import { ConfigError, DeployError, errorMessage, GuardError } from './errors.js';
+import { ConfigError, DeployError, DoctorError, errorMessage, GuardError } from './errors.js';
 import { count } from './report/format.js';
 import { describeError } from './retry.js';
 import type { DeployResult, StageName, Timeline } from './types.js';
@@ -61,7 +61,7 @@ export function stageRunner(result: DeployResult, scope: RunScope, now: () => nu
  */
 export function recordFailure(result: DeployResult, scope: RunScope, stage: string, err: unknown): Error {
   if (result.failure === undefined) {
-    const ours = err instanceof ConfigError || err instanceof GuardError || err instanceof DeployError;
+    const ours = err instanceof ConfigError || err instanceof GuardError || err instanceof DeployError || err instanceof DoctorError;
     const raw = typeof err === 'object' && err !== null && ('$metadata' in err || 'errno' in err);
     const cause = raw && !ours ? `${stage} failed: ${describeError(err)}.` : errorMessage(err);
     result.failure = { stage, message: cause, leftBehind: leftBehind(factsOf(result, scope)) };
@@ -71,7 +71,7 @@ export function recordFailure(result: DeployResult, scope: RunScope, stage: stri
 
 /** What the run had planned and done when it stopped. */
 export interface RunFacts {
-  mode: 'deploy' | 'remove';
+  mode: 'deploy' | 'remove' | 'audit';
   dryRun: boolean;
   prefix: string;
   planned: { uploads: number; deletes: number };

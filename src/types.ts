@@ -1,4 +1,5 @@
 /** Shared data shapes that flow between the pipeline stages. */
+import type { DoctorReport } from './cdn/doctor/types.js';
 
 /** A file found in source-dir, ready to compare and upload. */
 export interface LocalFile {
@@ -94,6 +95,7 @@ export type StageName =
   | 'hash'
   | 'list'
   | 'plan'
+  | 'doctor'
   | 'apply'
   | 'invalidate'
   | 'delete'
@@ -140,7 +142,7 @@ export interface DeploymentRecord {
 
 /** Everything that happened, for the outputs, the job summary and the PR comment. */
 export interface DeployResult {
-  mode: 'deploy' | 'remove';
+  mode: 'deploy' | 'remove' | 'audit';
   dryRun: boolean;
   bucket: string;
   /** '' or 'pr-42/'. */
@@ -164,6 +166,8 @@ export interface DeployResult {
   sha: string;
   /** Set when the run failed; the outputs, the summary and the PR comment still say what was done. */
   failure?: RunFailure;
+  /** The doctor's findings and what it could not check; undefined when it did not run. */
+  doctor?: DoctorReport;
   /** AWS request attempts that failed (the SDK retried them, or the last one became the error). */
   failedAttempts?: number;
 }

@@ -76,6 +76,7 @@ const VALID: Record<InputName, string> = {
   'pr-comment': 'true',
   'github-deployment': 'false',
   'deployment-environment': 'preview-pr-1',
+  doctor: 'warn',
 };
 
 const NOT_BOOLEAN: [string, RegExp][] = [
@@ -182,6 +183,10 @@ const MALFORMED: Record<InputName, [string, RegExp][]> = {
     ['True', /is not allowed/],
   ],
   'deployment-environment': [['e'.repeat(300), /is 300 characters long, over GitHub's limit of 255/]],
+  doctor: [
+    ['strict', /'strict' is not allowed.*Use one of: warn, fail, off/],
+    ['true', /'true' is not allowed/],
+  ],
 };
 
 /** Refused by a guard on the source tree (after the inputs parsed), not by the input parser. */

@@ -6,11 +6,8 @@
 import { GetBucketPolicyCommand, GetPublicAccessBlockCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3ControlClient } from '@aws-sdk/client-s3-control';
-import type * as S3ControlSdk from '@aws-sdk/client-s3-control';
 import type { ConfigReader } from '../cdn/doctor/types.js';
-
-/** Loaded on first use: most runs never need the account's settings. */
-export const loadS3Control = (): Promise<typeof S3ControlSdk> => import('@aws-sdk/client-s3-control');
+import { loadS3Control } from './load-sdk.js';
 
 type BucketReads = Pick<ConfigReader, 'getBucketPolicy' | 'getBucketPublicAccessBlock' | 'getAccountPublicAccessBlock'>;
 

@@ -1,11 +1,13 @@
 /**
  * The one place AWS clients are made. Endpoints are never hard-coded, so the SDK honours
- * AWS_ENDPOINT_URL_S3 / _CLOUDFRONT / _STS (tests and S3-compatible storage rely on it).
+ * AWS_ENDPOINT_URL_S3 / _CLOUDFRONT / _STS (tests and S3-compatible storage rely on it);
+ * AWS_ENDPOINT_URL_S3_CONTROL is used as the exact endpoint (see makeS3Control).
  */
 import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client } from '@aws-sdk/client-s3';
+import type { S3ControlClient } from '@aws-sdk/client-s3-control';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { loadCloudFront, loadSts } from './load-sdk.js';
+import { loadCloudFront, loadS3Control, loadSts } from './load-sdk.js';
 import { USER_AGENT } from '../names.js';
 import type { CredentialProvider } from '../credentials.js';
 import type { Credentials } from '../types.js';
@@ -14,6 +16,8 @@ export interface AwsClients {
   s3: S3Client;
   /** Made on first use, so a deploy without distribution-id never loads the CloudFront SDK. */
   cloudfront: () => Promise<CloudFrontClient>;
+  /** Made on first use: only the doctor reads the account's Block Public Access through it. */
+  s3Control: () => Promise<S3ControlClient>;
   /** Attempts that failed (throttled, 5xx, dropped connection, or a final error) across both clients. */
   failedAttempts: () => number;
 }
@@ -51,7 +55,22 @@ export function createAwsClients(region: string, credentials?: CredentialProvide
     client.middlewareStack.add(countFailedAttempts(counter), counting);
     return client;
   };
-  return { s3, cloudfront: () => (cloudfront ??= makeCloudFront()), failedAttempts: () => counter.failed };
+  let s3Control: Promise<S3ControlClient> | undefined;
+  const makeS3Control = async (): Promise<S3ControlClient> => {
+    const { S3ControlClient } = await loadS3Control();
+    // S3 Control's endpoint rules put the account id in front of any endpoint, custom ones too
+    // (http://123456789012.127.0.0.1:PORT is no URL): a custom endpoint is used as it is given.
+    const exact = process.env.AWS_ENDPOINT_URL_S3_CONTROL;
+    const client = new S3ControlClient({ ...common, ...(exact ? { endpointProvider: () => ({ url: new URL(exact) }) } : {}) });
+    client.middlewareStack.add(countFailedAttempts(counter), counting);
+    return client;
+  };
+  return {
+    s3,
+    cloudfront: () => (cloudfront ??= makeCloudFront()),
+    s3Control: () => (s3Control ??= makeS3Control()),
+    failedAttempts: () => counter.failed,
+  };
 }
 
 /**

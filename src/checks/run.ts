@@ -24,7 +24,9 @@ import type { Config } from '../config/parse.js';
 import type { Clock, Prober, Sleep } from '../ports.js';
 import { realSleep } from '../retry.js';
 import type { CheckResult } from '../types.js';
+import type { Finding } from '../cdn/doctor/types.js';
 import { isHttps, toProbeError, type DiagnosisContext, type ProbeOutcome } from './diagnoses.js';
+import { explainByFindings } from './findings.js';
 import { planChecks, type IndexProof, type PlannedCheck } from './plan.js';
 import { judge, refineDiagnoses } from './verdicts.js';
 
@@ -38,13 +40,14 @@ export interface ChecksDeps {
 export const CHECK_BASE_DELAY_MS = 500;
 export const CHECK_MAX_DELAY_MS = 10_000;
 
-/** Run the checks the config asks for against `siteUrl`; never throws for a failed check. */
+/** Run the checks the config asks for against `siteUrl`; never throws for a failed check. `findings` (the doctor's) explain failures. */
 export async function runChecks(
   prober: Prober,
   config: Config,
   siteUrl: string | undefined,
   deps: ChecksDeps = {},
   index?: IndexProof,
+  findings: Finding[] = [],
 ): Promise<CheckResult[]> {
   const { sleep = realSleep, now = Date.now, random = Math.random } = deps;
   const { planned, skipped } = planChecks(config, siteUrl, random, index);
@@ -57,7 +60,7 @@ export async function runChecks(
     prefix: config.prefix,
   };
   const runs = await Promise.all(planned.map((check) => runOne(prober, check, { deadline, sleep, now, random, ctx })));
-  const refined = refineDiagnoses(runs.map((run) => run.result));
+  const refined = explainByFindings(refineDiagnoses(runs.map((run) => run.result)), findings);
   refined.forEach((r, i) => {
     const tries = runs[i]!.attempts === 1 ? '1 attempt' : `${runs[i]!.attempts} attempts`;
     core.info(

@@ -26,8 +26,12 @@ export function isPullRequestEvent(eventName: string): boolean {
 }
 
 /** Whether this run is a preview that gets a comment: a pull_request event with a prefix and pr-comment on. */
-export function wantsPrComment(config: { prefix: string; prComment: boolean; run: RunContext }): boolean {
-  return isPullRequestEvent(config.run.eventName) && config.prefix !== '' && config.prComment && config.run.prNumber !== undefined;
+export function wantsPrComment(config: { prefix: string; prComment: boolean; mode: string; run: RunContext }): boolean {
+  // An audit deploys nothing: a comment would report a preview this run did not make.
+  const deploys = config.mode !== 'audit';
+  return (
+    deploys && isPullRequestEvent(config.run.eventName) && config.prefix !== '' && config.prComment && config.run.prNumber !== undefined
+  );
 }
 
 export function autoMode(run: RunContext): 'deploy' | 'remove' {

@@ -45,7 +45,7 @@ export type ReadInput = (name: InputName) => string;
 
 export interface Config {
   bucket: string;
-  /** Absolute path; undefined in remove mode. */
+  /** Absolute path (not read in remove and audit modes). */
   sourceDir: string;
   region: string;
   /** '' or a normalised prefix ending in '/', e.g. 'pr-42/'. */
@@ -60,8 +60,8 @@ export interface Config {
   concurrency: number;
   force: boolean;
   dryRun: boolean;
-  /** The mode in effect, `auto` resolved. */
-  mode: 'deploy' | 'remove';
+  /** The mode in effect, `auto` resolved. `audit`: the doctor and the checks only. */
+  mode: 'deploy' | 'remove' | 'audit';
   distributionId?: string;
   invalidationPaths: PathList;
   waitForInvalidation: boolean;
@@ -87,6 +87,8 @@ export interface Config {
   /** Record the run as a GitHub deployment (`auto` resolved). */
   githubDeployment: boolean;
   deploymentEnvironment: string;
+  /** Audit the distribution's and bucket's configuration: report (`warn`), also stop on an error finding (`fail`), or not (`off`). */
+  doctor: 'warn' | 'fail' | 'off';
   run: RunContext;
 }
 
@@ -119,6 +121,7 @@ export const DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.PrComment]: 'true',
   [Inputs.GithubDeployment]: 'auto',
   [Inputs.DeploymentEnvironment]: '',
+  [Inputs.Doctor]: 'warn',
 };
 
 const MAX_INPUT_LENGTH = 16 * 1024;
@@ -165,7 +168,7 @@ function inputReader(readRaw: ReadInput): Read {
 export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Config {
   const read = inputReader(readRaw);
   const run = parseRunContext(env, event);
-  const requestedMode = oneOf(read, Inputs.Mode, ['deploy', 'remove', 'auto'] as const);
+  const requestedMode = oneOf(read, Inputs.Mode, ['deploy', 'remove', 'auto', 'audit'] as const);
   const mode = requestedMode === 'auto' ? autoMode(run) : requestedMode;
   const prefix = parsePrefix(read(Inputs.Prefix));
   refuseEmptyingTheBucket(mode, requestedMode, prefix);
@@ -206,6 +209,7 @@ export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Confi
     githubToken: read(Inputs.GithubToken),
     prComment: bool(read, Inputs.PrComment),
     ...parseDeploymentSettings(read, run, prefix),
+    doctor: oneOf(read, Inputs.Doctor, ['warn', 'fail', 'off'] as const),
     run,
   };
 }

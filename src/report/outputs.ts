@@ -15,6 +15,8 @@ export function outputsFor(result: DeployResult): Record<string, string> {
     [Outputs.PreviewUrl]: result.previewUrl ?? '',
     [Outputs.Checks]: result.checksOutcome,
     [Outputs.DeploymentId]: result.deployment?.id === undefined ? '' : String(result.deployment.id),
+    [Outputs.Doctor]: result.doctor?.outcome ?? 'skipped',
+    [Outputs.DoctorFindings]: (result.doctor?.findings ?? []).map((f) => f.id).join(','),
   };
 }
 

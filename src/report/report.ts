@@ -66,9 +66,9 @@ function summaryLine(result: DeployResult): string {
   // Wall time since the process started: hashing and listing overlap, so stage times do not add up.
   const total = process.uptime() * 1000;
   const a = result.applied;
-  const done = a
-    ? `${a.uploaded} uploaded (${a.bytesUploaded} bytes), ${a.deleted} deleted`
-    : `nothing written${result.dryRun ? ' (dry run)' : ''}`;
+  const why = result.mode === 'audit' ? ' (audit)' : result.dryRun ? ' (dry run)' : '';
+  const done = a ? `${a.uploaded} uploaded (${a.bytesUploaded} bytes), ${a.deleted} deleted` : `nothing written${why}`;
   const retried = result.failedAttempts ? ` ${result.failedAttempts} AWS request attempt(s) failed and were retried or reported.` : '';
-  return `${result.failure ? 'Failed' : 'Done'} in ${(total / 1000).toFixed(1)} s: ${done}, ${result.plan.unchanged.length} unchanged; checks ${result.checksOutcome}.${retried}`;
+  const doctor = `doctor ${result.doctor?.outcome ?? 'skipped'}`;
+  return `${result.failure ? 'Failed' : 'Done'} in ${(total / 1000).toFixed(1)} s: ${done}, ${result.plan.unchanged.length} unchanged; ${doctor}; checks ${result.checksOutcome}.${retried}`;
 }

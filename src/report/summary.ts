@@ -1,6 +1,7 @@
 /** The job summary: a pure renderer from DeployResult to Markdown, and a thin writer. */
 import * as core from '@actions/core';
 import type { DeployResult, Plan, StageName } from '../types.js';
+import { doctorSection } from './doctor-section.js';
 import { formatBytes } from './format.js';
 import { renderTimeline } from './timeline.js';
 
@@ -8,14 +9,16 @@ import { renderTimeline } from './timeline.js';
 export const MAX_LISTED = 200;
 
 export function renderSummary(result: DeployResult): string {
+  const audit = result.mode === 'audit';
   return [
     `## ${headline(result)}`,
     '',
-    countsTable(result),
+    audit ? errorLine(result) : countsTable(result),
     urls(result),
-    invalidation(result),
+    audit ? '' : invalidation(result),
+    doctorSection(result.doctor, escapeMd),
     checksTable(result),
-    planDetails(result.plan),
+    audit ? '' : planDetails(result.plan),
     result.timeline ? renderTimeline(result.timeline) : '',
     timings(result.timings),
   ]
@@ -25,6 +28,10 @@ export function renderSummary(result: DeployResult): string {
 
 function headline(result: DeployResult): string {
   const target = `\`s3://${result.bucket}/${result.prefix}\``;
+  if (result.mode === 'audit') {
+    if (result.failure) return `❌ Audit of ${target} failed at ${escapeMd(result.failure.stage)}`;
+    return `🩺 Audit of ${target}: doctor ${result.doctor?.outcome ?? 'skipped'}, checks ${result.checksOutcome}; nothing was written`;
+  }
   if (result.failure) {
     const what = result.mode === 'remove' ? `Removing the preview at ${target}` : `Deploy to ${target}`;
     return `❌ ${what} failed at ${escapeMd(result.failure.stage)}`;
@@ -47,9 +54,12 @@ function countsTable(result: DeployResult): string {
     ['unchanged', String(plan.unchanged.length), String(plan.unchanged.length)],
   ];
   const table = rows.map((row) => `| ${row.join(' | ')} |`).join('\n');
+  return `${table}\n${errorLine(result)}`;
+}
+
+function errorLine(result: DeployResult): string {
   const failure = result.failure;
-  const failed = failure ? `\n**Error:** ${escapeMd(failure.message)}\n\n**Left behind:** ${escapeMd(failure.leftBehind)}\n` : '';
-  return `${table}\n${failed}`;
+  return failure ? `\n**Error:** ${escapeMd(failure.message)}\n\n**Left behind:** ${escapeMd(failure.leftBehind)}\n` : '';
 }
 
 function urls(result: DeployResult): string {

@@ -37,6 +37,8 @@ export interface DoctorReport {
   outcome: DoctorOutcome;
   findings: Finding[];
   notChecked: NotChecked[];
+  /** Why the doctor did not run at all (doctor off, no distribution-id). */
+  skipReason?: string;
 }
 
 /** The IAM actions the doctor reads with: a denied read names one of them. */
