@@ -137,6 +137,8 @@ test('an error finding with doctor fail: non-zero exit before any write, no inva
   expect(log(r)).toContain('The doctor found an error (bucket-policy) and doctor is fail. Nothing was written, deleted or invalidated.');
   expect(r.summary).toContain('### Doctor: failed');
   expect(await s3.listKeys(BUCKET)).toEqual([]);
+  // NoSuchBucketPolicy is an answer: the closing line counts no failed AWS attempt for it.
+  expect(r.stdout).not.toContain('AWS request attempt(s) failed');
 });
 
 test('doctor fail refuses a dry run as it would the real run', async () => {

@@ -73,6 +73,9 @@ export function createAwsClients(region: string, credentials?: CredentialProvide
   };
 }
 
+/** Errors that are answers (the doctor's reads: no policy, no Block Public Access settings), not failed attempts. */
+const NOT_CONFIGURED = new Set(['NoSuchBucketPolicy', 'NoSuchPublicAccessBlockConfiguration']);
+
 /**
  * The SDK retries silently; the log should say how many attempts it took. A low-priority
  * finalizeRequest middleware sits inside the retry middleware (high priority, same step) and
@@ -84,7 +87,7 @@ function countFailedAttempts(counter: { failed: number }) {
       try {
         return await next(args);
       } catch (err) {
-        counter.failed++;
+        if (!NOT_CONFIGURED.has((err as { name?: string }).name ?? '')) counter.failed++;
         throw err;
       }
     };
