@@ -126,8 +126,8 @@ describe('doctor fail refuses before any write', () => {
   const report: DoctorReport = { outcome: 'failed', findings: [bucketPolicy, compression], notChecked: [] };
 
   test('fail and an error finding: a DoctorError naming the error ids only', () => {
-    expect(() => refuseOnDoctorErrors(report, { doctor: 'fail', mode: 'deploy', dryRun: false })).toThrow(DoctorError);
-    expect(() => refuseOnDoctorErrors(report, { doctor: 'fail', mode: 'deploy', dryRun: true })).toThrow(
+    expect(() => refuseOnDoctorErrors(report, { doctor: 'fail', mode: 'deploy' })).toThrow(DoctorError);
+    expect(() => refuseOnDoctorErrors(report, { doctor: 'fail', mode: 'deploy' })).toThrow(
       'The doctor found an error (bucket-policy) and doctor is fail.',
     );
   });
@@ -138,7 +138,7 @@ describe('doctor fail refuses before any write', () => {
     ['fail', 'deploy', 'warnings'],
   ] as const)('doctor %s in mode %s with outcome %s: no refusal', (doctor, mode, outcome) => {
     const r: DoctorReport = outcome === 'failed' ? report : { outcome, findings: [compression], notChecked: [] };
-    expect(() => refuseOnDoctorErrors(r, { doctor, mode, dryRun: false })).not.toThrow();
+    expect(() => refuseOnDoctorErrors(r, { doctor, mode })).not.toThrow();
   });
 
   test('the doctor is skipped with doctor off or without a distribution-id', () => {

@@ -40,21 +40,26 @@ export async function startDoctor(reader: ConfigReader, config: Config): Promise
   }
 }
 
+/** `doctor: fail` fails the job on an error finding, except in mode remove (a closed preview is always cleaned up). */
+function failsTheJob(config: Pick<Config, 'doctor' | 'mode'>): boolean {
+  return config.doctor === 'fail' && config.mode !== 'remove';
+}
+
 function skipped(reason: string): DoctorReport {
   return { outcome: 'skipped', findings: [], notChecked: [], skipReason: reason };
 }
 
 /**
- * Logs the report: one annotation per finding (an error annotation only for an error finding with
- * `doctor: fail`, since only then does it fail the job), a notice per rule group not checked.
+ * Logs the report: one annotation per finding (an error annotation only for an error finding that
+ * fails the job: `doctor: fail`, not in mode remove), a notice per rule group not checked.
  */
-export function announceDoctor(report: DoctorReport, config: Pick<Config, 'doctor'>): void {
+export function announceDoctor(report: DoctorReport, config: Pick<Config, 'doctor' | 'mode'>): void {
   if (report.skipReason !== undefined) {
     core.info(`Doctor skipped: ${report.skipReason}.`);
     return;
   }
   for (const f of report.findings) {
-    const annotate = f.severity === 'error' && config.doctor === 'fail' ? core.error : core.warning;
+    const annotate = f.severity === 'error' && failsTheJob(config) ? core.error : core.warning;
     annotate(`${f.what}. Fix: ${f.fix}`, { title: `Doctor: ${f.id} (${f.severity})` });
   }
   for (const n of report.notChecked) core.notice(`Not checked: ${n.ids.join(', ')}: ${n.reason}.`, { title: 'Doctor' });
@@ -65,15 +70,15 @@ export function announceDoctor(report: DoctorReport, config: Pick<Config, 'docto
 }
 
 /** Waits for the reads started by startDoctor, and logs the report. */
-export async function awaitDoctor(doctoring: Promise<DoctorReport>, config: Pick<Config, 'doctor'>): Promise<DoctorReport> {
+export async function awaitDoctor(doctoring: Promise<DoctorReport>, config: Pick<Config, 'doctor' | 'mode'>): Promise<DoctorReport> {
   const report = await doctoring;
   announceDoctor(report, config);
   return report;
 }
 
 /** With `doctor: fail`, an error finding stops the run (not in mode remove: a closed preview is always cleaned up). */
-export function refuseOnDoctorErrors(report: DoctorReport, config: Pick<Config, 'doctor' | 'mode' | 'dryRun'>): void {
-  if (config.doctor !== 'fail' || report.outcome !== 'failed' || config.mode === 'remove') return;
+export function refuseOnDoctorErrors(report: DoctorReport, config: Pick<Config, 'doctor' | 'mode'>): void {
+  if (!failsTheJob(config) || report.outcome !== 'failed') return;
   const errors = report.findings.filter((f) => f.severity === 'error').map((f) => f.id);
   const nothing = config.mode === 'audit' ? 'The audit wrote nothing.' : 'Nothing was written, deleted or invalidated.';
   throw new DoctorError(
