@@ -2,7 +2,7 @@ import { parseConfig, type Config } from '../src/config/parse.js';
 import { createPrComments, updatePrComment } from '../src/github/comment.js';
 import type { InputName } from '../src/names.js';
 import type { PrComments } from '../src/ports.js';
-import { prCommentMarker, renderPrComment } from '../src/report/comment-body.js';
+import { prCommentMarker, previewComment, renderPrComment } from '../src/report/comment-body.js';
 import type { DeployResult, LocalFile } from '../src/types.js';
 import { startFakeGithub, type FakeGithub } from './fixtures/fake-github.js';
 
@@ -263,7 +263,7 @@ const httpError = (status: number, message: string): Error => Object.assign(new 
 describe('updatePrComment', () => {
   test('upserts the body of this result (its commit, its changes) with the keyed marker on the PR', async () => {
     const f = fakeComments(async () => ({ id: 42, created: true }));
-    await updatePrComment(f.comments, config(), result(), f.log);
+    await updatePrComment(f.comments, config(), result(), previewComment, f.log);
     expect(f.calls).toEqual([
       {
         prNumber: 7,
@@ -284,14 +284,14 @@ describe('updatePrComment', () => {
     ['pr-comment: false', config({ 'pr-comment': 'false' })],
   ])('does nothing on %s', async (_name, cfg) => {
     const f = fakeComments(async () => ({ id: 1, created: true }));
-    await updatePrComment(f.comments, cfg, result(), f.log);
+    await updatePrComment(f.comments, cfg, result(), previewComment, f.log);
     expect(f.calls).toEqual([]);
     expect(f.warnings).toEqual([]);
   });
 
   test('leaves the comment alone on a dry run', async () => {
     const f = fakeComments(async () => ({ id: 1, created: true }));
-    await updatePrComment(f.comments, config(), result({ dryRun: true }), f.log);
+    await updatePrComment(f.comments, config(), result({ dryRun: true }), previewComment, f.log);
     expect(f.calls).toEqual([]);
   });
 
@@ -299,7 +299,7 @@ describe('updatePrComment', () => {
     const f = fakeComments(async () => {
       throw httpError(status, 'Resource not accessible by integration');
     });
-    await expect(updatePrComment(f.comments, config({}, { fork: true }), result(), f.log)).resolves.toBeUndefined();
+    await expect(updatePrComment(f.comments, config({}, { fork: true }), result(), previewComment, f.log)).resolves.toBeUndefined();
     expect(f.calls).toHaveLength(1);
     expect(f.warnings).toHaveLength(1);
     expect(f.warnings[0]).toContain(`HTTP ${status}: Resource not accessible by integration`);
@@ -312,7 +312,7 @@ describe('updatePrComment', () => {
       if (n < 3) throw httpError(502, 'Bad Gateway');
       return { id: 9, created: false };
     });
-    await updatePrComment(f.comments, config(), result(), f.log);
+    await updatePrComment(f.comments, config(), result(), previewComment, f.log);
     expect(f.calls).toHaveLength(3);
     expect(f.warnings).toEqual([]);
     expect(f.infos).toContain('Updated the preview comment on pull request #7 (comment 9).');
@@ -322,13 +322,13 @@ describe('updatePrComment', () => {
     const f = fakeComments(async () => {
       throw new TypeError('fetch failed');
     });
-    await updatePrComment(f.comments, config(), result(), f.log);
+    await updatePrComment(f.comments, config(), result(), previewComment, f.log);
     expect(f.warnings).toEqual([expect.stringContaining('Could not update the preview comment on pull request #7')]);
   });
 
   test('without an adapter (no token) it says why, without warning', async () => {
     const f = fakeComments(async () => ({ id: 1, created: true }));
-    await updatePrComment(undefined, config(), result(), f.log);
+    await updatePrComment(undefined, config(), result(), previewComment, f.log);
     expect(f.infos.join()).toContain('github-token');
     expect(f.warnings).toEqual([]);
   });
@@ -413,7 +413,7 @@ describe('createPrComments (Octokit against the local GitHub API)', () => {
   test('a read-only token: 403 through updatePrComment becomes a warning', async () => {
     gh.readOnly = true;
     const warnings: string[] = [];
-    await updatePrComment(createPrComments(config({}, { fork: true })), config({}, { fork: true }), result(), {
+    await updatePrComment(createPrComments(config({}, { fork: true })), config({}, { fork: true }), result(), previewComment, {
       info: () => undefined,
       warning: (m) => warnings.push(m),
       sleep: async () => undefined,

@@ -54,6 +54,12 @@ export interface PrComments {
   upsert(prNumber: number, marker: string, body: string): Promise<{ id: number; created: boolean }>;
 }
 
+/** What the preview comment says: the hidden marker that finds it again, and its markdown. */
+export interface PreviewComment {
+  marker: string;
+  body: string;
+}
+
 export type DeploymentState = 'in_progress' | 'success' | 'failure' | 'inactive';
 
 export interface NewDeployment {

@@ -12,8 +12,7 @@ import * as core from '@actions/core';
 import { wantsPrComment } from '../config/context.js';
 import type { Config } from '../config/parse.js';
 import { Inputs } from '../names.js';
-import type { PrComments, Sleep } from '../ports.js';
-import { prCommentMarker, renderPrComment } from '../report/comment-body.js';
+import type { PrComments, PreviewComment, Sleep } from '../ports.js';
 import { describeError, withRetry } from '../retry.js';
 import type { DeployResult } from '../types.js';
 import { isRetryableGithubError, octokitFor, statusOf, type Octokit } from './octokit.js';
@@ -81,11 +80,15 @@ export interface PrCommentDeps {
   sleep?: Sleep;
 }
 
-/** Keep one comment on the PR for preview deploys; a token without write access only warns. */
+/**
+ * Keep one comment on the PR for preview deploys; a token without write access only warns. The
+ * text comes from `render` (report/comment-body.ts), called only when a comment is due.
+ */
 export async function updatePrComment(
   comments: PrComments | undefined,
   config: Config,
   result: DeployResult,
+  render: (result: DeployResult, config: Config) => PreviewComment,
   log: PrCommentDeps = core,
 ): Promise<void> {
   try {
@@ -99,8 +102,7 @@ export async function updatePrComment(
       log.info(`No pull-request comment: '${Inputs.GithubToken}' is empty or the repository is unknown.`);
       return;
     }
-    const marker = prCommentMarker(config.bucket, config.prefix);
-    const body = renderPrComment(result, config);
+    const { marker, body } = render(result, config);
     const { id, created } = await withRetry(() => comments.upsert(prNumber, marker, body), {
       label: 'PR comment',
       isRetryable: isRetryableGithubError,

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/parse.js';
 import { Inputs } from '../names.js';
+import type { PreviewComment } from '../ports.js';
 import type { CheckResult, DeployResult, RunFailure } from '../types.js';
 import { count, formatBytes } from './format.js';
 
@@ -18,6 +19,11 @@ export const MARKER_PREFIX = '<!-- s3-cloudfront-deploy:pr-comment';
 export function prCommentMarker(bucket: string, prefix: string): string {
   const enc = (s: string): string => encodeURIComponent(s).replace(/-(?=-)/g, '%2D');
   return `${MARKER_PREFIX} bucket=${enc(bucket)} prefix=${enc(prefix)} -->`;
+}
+
+/** The marker and the markdown for this run, as github/comment.ts takes them. */
+export function previewComment(result: DeployResult, config: Config): PreviewComment {
+  return { marker: prCommentMarker(config.bucket, config.prefix), body: renderPrComment(result, config) };
 }
 
 /** Markdown of the comment, marker first. Pure: snapshot-tested. */

@@ -5,6 +5,7 @@ import { errorMessage } from '../errors.js';
 import { createPrComments, updatePrComment } from '../github/comment.js';
 import { siteRootUrl } from '../checks/plan.js';
 import type { ChecksOutcome, CheckResult, DeployResult } from '../types.js';
+import { previewComment } from './comment-body.js';
 import { setOutputs } from './outputs.js';
 import { writeSummary } from './summary.js';
 
@@ -41,7 +42,7 @@ export async function report(config: Config, result: DeployResult): Promise<void
   core.startGroup('Report');
   const started = Date.now();
   await attempt('write the step outputs', () => setOutputs(result), core.setFailed);
-  await attempt('update the preview comment', () => updatePrComment(createPrComments(config), config, result), core.warning);
+  await attempt('update the preview comment', () => updatePrComment(createPrComments(config), config, result, previewComment), core.warning);
   await attempt('write the job summary', () => writeSummary(result), core.warning);
   result.timings.report = Date.now() - started;
   core.endGroup();
