@@ -1,7 +1,7 @@
 /** The stage runner: a log group, a timing and a timeline bar per stage, and for any failure, the stage and what the run left behind. */
 import * as core from '@actions/core';
 import { ConfigError, DeployError, DoctorError, errorMessage, GuardError } from './errors.js';
-import { count } from './report/format.js';
+import { count } from './text.js';
 import { describeError } from './retry.js';
 import type { DeployResult, StageName, Timeline } from './types.js';
 

@@ -16,7 +16,7 @@
  * TooManyInvalidationsInProgress. Both limits sit far below the 3,000-path hard limit.
  */
 import type { Config } from '../config/parse.js';
-import { count } from '../report/format.js';
+import { count } from '../text.js';
 
 export const MAX_EXACT_PATHS = 30;
 export const MAX_WILDCARDS = 5;

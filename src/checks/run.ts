@@ -23,6 +23,7 @@ import * as core from '@actions/core';
 import type { Config } from '../config/parse.js';
 import type { Clock, Prober, Sleep } from '../ports.js';
 import { realSleep } from '../retry.js';
+import { count } from '../text.js';
 import type { CheckResult } from '../types.js';
 import type { Finding } from '../cdn/doctor/types.js';
 import { isHttps, toProbeError, type DiagnosisContext, type ProbeOutcome } from './diagnoses.js';
@@ -62,7 +63,7 @@ export async function runChecks(
   const runs = await Promise.all(planned.map((check) => runOne(prober, check, { deadline, sleep, now, random, ctx })));
   const refined = explainByFindings(refineDiagnoses(runs.map((run) => run.result)), findings);
   refined.forEach((r, i) => {
-    const tries = runs[i]!.attempts === 1 ? '1 attempt' : `${runs[i]!.attempts} attempts`;
+    const tries = count(runs[i]!.attempts, 'attempt');
     core.info(
       r.passed
         ? `✓ ${r.name} ${r.url}: ${r.got} (expected ${r.expected}; ${tries})`

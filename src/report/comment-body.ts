@@ -6,7 +6,8 @@ import type { Config } from '../config/parse.js';
 import { Inputs } from '../names.js';
 import type { PreviewComment } from '../ports.js';
 import type { CheckResult, DeployResult, RunFailure } from '../types.js';
-import { count, formatBytes } from './format.js';
+import { count } from '../text.js';
+import { formatBytes } from './format.js';
 
 export const MARKER_PREFIX = '<!-- s3-cloudfront-deploy:pr-comment';
 

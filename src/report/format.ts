@@ -1,4 +1,4 @@
-/** Formatters the reports share: byte sizes and counted nouns. */
+/** Byte sizes as the reports print them (counted nouns are in text.ts). */
 
 /** 1536 → "1.5 KiB"; binary units up to TiB. */
 export function formatBytes(bytes: number): string {
@@ -11,9 +11,4 @@ export function formatBytes(bytes: number): string {
     unit++;
   }
   return `${value.toFixed(1)} ${units[unit]}`;
-}
-
-/** (1, 'object') → "1 object"; (1500, 'path') → "1,500 paths". */
-export function count(n: number, noun: string): string {
-  return `${n.toLocaleString('en-US')} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -2,6 +2,7 @@
 import * as core from '@actions/core';
 import type { Config } from '../../config/parse.js';
 import { DoctorError, errorMessage } from '../../errors.js';
+import { count } from '../../text.js';
 import { examine } from './examine.js';
 import { readConfiguration } from './read.js';
 import type { ConfigReader, DoctorReport } from './types.js';
@@ -63,7 +64,7 @@ export function announceDoctor(report: DoctorReport, config: Pick<Config, 'docto
     annotate(`${f.what}. Fix: ${f.fix}`, { title: `Doctor: ${f.id} (${f.severity})` });
   }
   for (const n of report.notChecked) core.notice(`Not checked: ${n.ids.join(', ')}: ${n.reason}.`, { title: 'Doctor' });
-  const counted = report.findings.length === 1 ? '1 finding' : `${report.findings.length} findings`;
+  const counted = count(report.findings.length, 'finding');
   core.info(
     `Doctor ${report.outcome}: ${counted}${report.notChecked.length > 0 ? `, ${report.notChecked.flatMap((n) => n.ids).length} rule(s) not checked` : ''}.`,
   );
