@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hashFile, hashSourceFiles, totalSizeWhenAsked } from '../src/local/hash.js';
-import type { SourceFile } from '../src/local/scan.js';
+import type { SourceFile } from '../src/types.js';
 
 const MIB = 1024 * 1024;
 const md5 = (body: Buffer): string => createHash('md5').update(body).digest('hex');

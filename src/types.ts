@@ -22,6 +22,9 @@ export interface LocalFile {
 
 export type FileKind = 'asset' | 'html' | 'index';
 
+/** A file of the site, described but not yet read (local/scan.ts finds it, local/hash.ts reads it). */
+export type SourceFile = Omit<LocalFile, 'md5' | 'size'>;
+
 /** An object as ListObjectsV2 (and, when needed, HeadObject) describes it. */
 export interface RemoteObject {
   key: string;

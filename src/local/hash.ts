@@ -6,8 +6,7 @@ import pMap from 'p-map';
 import { errorMessage, GuardError } from '../errors.js';
 import { MULTIPART_ABOVE_BYTES, PART_BYTES } from '../names.js';
 import type { Progress } from '../report/progress.js';
-import type { LocalFile } from '../types.js';
-import type { SourceFile } from './scan.js';
+import type { LocalFile, SourceFile } from '../types.js';
 
 /** Files read at once while hashing; enough to keep the disk busy without many open handles. */
 const HASH_CONCURRENCY = 16;

@@ -8,17 +8,10 @@ import * as path from 'node:path';
 import type { Config } from '../config/parse.js';
 import { GuardError, shown, shownPath } from '../errors.js';
 import { contentTypeFor, fileKind, makeCacheControl, makeScopeFilter } from '../plan/rules.js';
-import type { LocalFile } from '../types.js';
-import { hashSourceFiles, unreadable } from './hash.js';
+import type { SourceFile } from '../types.js';
+import { unreadable } from './hash.js';
 
 export type ScanOptions = Pick<Config, 'sourceDir' | 'prefix' | 'include' | 'exclude' | 'cacheControl' | 'indexDocument'>;
-
-/** A file of the site, described but not yet read. */
-export type SourceFile = Omit<LocalFile, 'md5' | 'size'>;
-
-export async function scanSource(options: ScanOptions): Promise<LocalFile[]> {
-  return hashSourceFiles(await findSourceFiles(options));
-}
 
 /**
  * Walks source-dir and describes every file in scope, without reading any. The guards (missing,
