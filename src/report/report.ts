@@ -42,7 +42,11 @@ export async function report(config: Config, result: DeployResult): Promise<void
   core.startGroup('Report');
   const started = Date.now();
   await attempt('write the step outputs', () => setOutputs(result), core.setFailed);
-  await attempt('update the preview comment', () => updatePrComment(createPrComments(config), config, result, previewComment), core.warning);
+  await attempt(
+    'update the preview comment',
+    () => updatePrComment(createPrComments(config), config, result, previewComment),
+    core.warning,
+  );
   await attempt('write the job summary', () => writeSummary(result), core.warning);
   result.timings.report = Date.now() - started;
   core.endGroup();
