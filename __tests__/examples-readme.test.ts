@@ -1,4 +1,7 @@
-/** The README's quick start and preview workflows run as written: what a new user copies first must work. */
+/**
+ * The README's quick start and preview workflows, parsed as written (not run): the action step uses only
+ * inputs of action.yml, and those inputs give the intended Config for each event.
+ */
 import { actionInputs, actionSteps, configOf, readmeWorkflows, type Step, type Workflow } from './fixtures/workflows.js';
 
 describe("the README's quick start and preview workflows", () => {

@@ -234,7 +234,7 @@ test('large files go multipart with their MD5 in metadata; a redeploy knows them
   expect(again.outputs.uploaded).toBe('0');
 });
 
-test('at most two multipart uploads are open at once, whatever the concurrency (memory stays bounded)', async () => {
+test('four multipart uploads at concurrency 16: at most two are open at once (two at the peak), and all four complete', async () => {
   const files: Record<string, Buffer> = {};
   for (let n = 0; n < 4; n++) files[`video/clip-${n}.bin`] = Buffer.alloc(9 * 1024 * 1024, n + 1);
   await makeSite(path.join(bed.workspace, 'build'), files);

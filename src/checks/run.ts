@@ -8,16 +8,17 @@
  * The plan (checks/plan.ts), verdicts and diagnoses are pure functions of (check, probe outcome);
  * `runChecks` only adds the probing, the retry loop and the logging.
  *
+ * As the README says: explicit check-routes are probed under the prefix (as written when they
+ * already start with it); the site root must serve the index document this run deployed once nothing
+ * can serve an older one (no distribution, or the invalidation awaited), and otherwise another body
+ * is reported as such and passes; checks retry until check-timeout (DNS, certificates and policies
+ * all propagate).
+ *
  * Decisions where the README is silent:
  * - a plain-http site-url fails the site-root check (nothing proves valid TLS), without retrying;
  * - without a site URL the root and route checks cannot run: they are left out of the results and
  *   logged as skipped (`planChecks` says why), so only the S3 check runs;
- * - explicit check-routes are probed under the prefix (as written when they already start with it);
- * - the site root must serve the index document this run deployed once nothing can serve an older
- *   one (no distribution, or the invalidation awaited); while an invalidation is in progress, another
- *   body is reported as such and passes;
- * - every failure is retried until check-timeout (DNS, certificates and policies all propagate);
- *   a passing check stops; the last attempt's verdict stands.
+ * - a passing check stops; any other failure is retried, and the last attempt's verdict stands.
  */
 import * as core from '@actions/core';
 import type { Config } from '../config/parse.js';
