@@ -4,8 +4,8 @@
  * distribution-id skips the CloudFront client, one without role-to-assume skips STS, one whose bucket
  * blocks public access itself skips S3 Control (the doctor reads the account's settings only when
  * the bucket's do not cover them), and a push to
- * main skips @actions/github (github/load-sdk.ts). Measured: the main bundle shrinks from 4.2 MB
- * to 2.8 MB and the process starts 11 MB smaller.
+ * main skips @actions/github (github/load-sdk.ts). Measured with `ls -l dist/`: index.js is 2.8 MB,
+ * and the four chunks hold another 0.9 MB that only the runs needing them read.
  */
 import type * as CloudFrontSdk from '@aws-sdk/client-cloudfront';
 import type * as S3ControlSdk from '@aws-sdk/client-s3-control';
