@@ -86,7 +86,8 @@ export interface FileDigest {
  * MD5 and size of a file, read in chunks (never whole into memory); for a multipart file also the MD5
  * of each part, from the same read, so an upload can prove each part is what was hashed. `onRead` gets
  * the size of each chunk as it is read. Callback fs, not a FileHandle: a FileHandle is an EventEmitter
- * with a promise per call, which made hashing 50,000 small files 1.6 times slower (9.0 s against 5.6 s) and left that much more garbage behind.
+ * with a promise per call, which made hashing 50,000 small files 1.6 times slower (9.0 s against
+ * 5.6 s) and left that much more garbage behind.
  */
 export function hashFile(absPath: string, onRead?: (bytes: number) => void): Promise<FileDigest> {
   return new Promise((resolve, reject) => {
