@@ -1,11 +1,13 @@
 /**
  * One retry layer per CloudFront call, with the bounds the README states: the real client made by the
  * real factory (endpoint from AWS_ENDPOINT_URL_CLOUDFRONT, SigV4, REST-XML) against the local
- * CloudFront, the invalidate stage on top; backoff sleeps injected, so no test waits. The requests
+ * CloudFront, the invalidate stage and the doctor's reads on top; backoff sleeps injected, so no test waits. The requests
  * the fake CloudFront received are counted: attempts, not log lines.
  */
 import { jest } from '@jest/globals';
-import { createCdn } from '../src/aws/cloudfront.js';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { createCdn, createDistributionLookup } from '../src/aws/cloudfront.js';
+import { createCloudFrontReads } from '../src/aws/cloudfront-doctor.js';
 import { createAwsClients } from '../src/aws/clients.js';
 import { resolveSiteUrl, startInvalidation, waitForInvalidation, type InvalidateDeps } from '../src/cdn/invalidate.js';
 import { parseConfig, type Config } from '../src/config/parse.js';
@@ -16,6 +18,7 @@ const DIST = 'E2RETRY0000001';
 
 let cf: FakeCloudFront;
 let cdn: Cdn;
+let cloudfront: () => Promise<CloudFrontClient>;
 const savedEndpoint = process.env.AWS_ENDPOINT_URL_CLOUDFRONT;
 
 // A fresh CloudFront and client per test: injected failures do not carry over.
@@ -24,7 +27,7 @@ beforeEach(async () => {
   cf.inProgressPolls = 0;
   // The SDK reads the variable when the client is made, as the action's factory makes it.
   process.env.AWS_ENDPOINT_URL_CLOUDFRONT = cf.endpoint;
-  const { cloudfront } = createAwsClients('eu-west-1', async () => ({ accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' }));
+  ({ cloudfront } = createAwsClients('eu-west-1', async () => ({ accessKeyId: 'AKIDFAKE', secretAccessKey: 'fake-secret' })));
   cdn = createCdn(cloudfront);
   // @actions/core logs to stdout: keep the retry lines out of the test output.
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -102,4 +105,43 @@ test('a distribution that stays busy: retried until invalidation-timeout, never 
   // random() = 0.5: half of min(20 s, 2^n s): 1, 2, 4, 8 s, then 10 s; 115 s in 14 sleeps, a 15th would pass 120 s.
   expect(time.slept).toEqual([1_000, 2_000, 4_000, 8_000, ...Array<number>(10).fill(10_000)]);
   expect(cf.count('CreateInvalidation')).toBe(15);
+});
+
+describe("the doctor's CloudFront reads", () => {
+  const OAC = 'E2QWRUHAPOMQZL';
+  const oacConfig = { Name: 'site', SigningProtocol: 'sigv4', SigningBehavior: 'always', OriginAccessControlOriginType: 's3' };
+  const reads = (time: InvalidateDeps) => createCloudFrontReads(cloudfront, createDistributionLookup(cloudfront), time);
+
+  test('GetDistribution answering 503 once: a second request, and the distribution is read', async () => {
+    cf.failNext('GetDistribution', 'ServiceUnavailable', 1);
+    const time = fakeTime();
+    const read = await reads(time).getDistribution(DIST);
+    expect(read.arn).toBe(`arn:aws:cloudfront::123456789012:distribution/${DIST}`);
+    expect(cf.count('GetDistribution')).toBe(2);
+    expect(time.slept).toHaveLength(1);
+  });
+
+  test('GetOriginAccessControl answering 503 once: a second request, and the OAC is read', async () => {
+    cf.originAccessControls.set(OAC, oacConfig);
+    cf.failNext('GetOriginAccessControl', 'ServiceUnavailable', 1);
+    const time = fakeTime();
+    expect(await reads(time).getOriginAccessControl(OAC)).toMatchObject({ SigningBehavior: 'always' });
+    expect(cf.count('GetOriginAccessControl')).toBe(2);
+    expect(time.slept).toHaveLength(1);
+  });
+
+  test('GetOriginAccessControl answering 503 every time: exactly 8 requests, then the error reaches the doctor', async () => {
+    cf.originAccessControls.set(OAC, oacConfig);
+    cf.failNext('GetOriginAccessControl', 'ServiceUnavailable', 1_000);
+    await expect(reads(fakeTime()).getOriginAccessControl(OAC)).rejects.toMatchObject({ name: 'ServiceUnavailable' });
+    expect(cf.count('GetOriginAccessControl')).toBe(8);
+  });
+
+  test('GetDistribution denied: one request, no retry', async () => {
+    cf.denied.add('GetDistribution');
+    const time = fakeTime();
+    await expect(reads(time).getDistribution(DIST)).rejects.toMatchObject({ name: 'AccessDenied' });
+    expect(cf.count('GetDistribution')).toBe(1);
+    expect(time.slept).toEqual([]);
+  });
 });

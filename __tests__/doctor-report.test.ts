@@ -86,6 +86,32 @@ describe('the Doctor section of the job summary', () => {
     );
   });
 
+  test('passed with every rule checked: the configuration is as this action expects', () => {
+    expect(doctorSection({ outcome: 'passed', findings: [], notChecked: [] }, (t) => t)).toBe(
+      ['### Doctor: passed', '', 'No finding: the distribution and the bucket are configured as this action expects.', ''].join('\n'),
+    );
+  });
+
+  test('passed with some rules not checked: no finding among the rules checked, never "configured as this action expects"', () => {
+    const report: DoctorReport = {
+      outcome: 'passed',
+      findings: [],
+      notChecked: [{ ids: ['origin-access-control'], reason: 'cloudfront:GetOriginAccessControl failed (ServiceUnavailable)' }],
+    };
+    expect(doctorSection(report, (t) => t)).toBe(
+      [
+        '### Doctor: passed',
+        '',
+        'No finding among the rules checked.',
+        '',
+        'Not checked:',
+        '',
+        '- `origin-access-control`: cloudfront:GetOriginAccessControl failed (ServiceUnavailable)',
+        '',
+      ].join('\n'),
+    );
+  });
+
   test('skipped: one line with the reason; no report: nothing', () => {
     expect(doctorSection({ outcome: 'skipped', findings: [], notChecked: [], skipReason: 'no distribution-id' }, (t) => t)).toBe(
       '**Doctor:** skipped (no distribution-id)\n',

@@ -64,20 +64,32 @@ test('totalSizeWhenAsked answers undefined when first asked, then the sum of the
   expect(answer).toBe(2148);
 });
 
-test('hashSourceFiles counts every file and its bytes into the progress it is given', async () => {
-  const bodies = [randomBytes(10), randomBytes(300 * 1024), Buffer.alloc(0)];
-  const files = bodies.map((body, i): SourceFile => ({
-    key: `f${i}`,
-    relPath: `f${i}`,
-    absPath: file(`p${i}`, body),
+const sourceFiles = (bodies: Buffer[], name: string): SourceFile[] =>
+  bodies.map((body, i): SourceFile => ({
+    key: `${name}${i}`,
+    relPath: `${name}${i}`,
+    absPath: file(`${name}${i}`, body),
     contentType: 'x/y',
     kind: 'asset',
   }));
+
+test('hashSourceFiles counts every file once and every byte once into the progress it is given', async () => {
+  const files = sourceFiles([randomBytes(10), randomBytes(300 * 1024), Buffer.alloc(0)], 'p');
   const added: [number, number][] = [];
   await hashSourceFiles(files, { add: (f, b) => void added.push([f, b]), stop: () => undefined });
-  expect(added.sort((a, b) => a[1] - b[1])).toEqual([
-    [1, 0],
-    [1, 10],
-    [1, 300 * 1024],
-  ]);
+  const total = added.reduce((sum, [f, b]) => ({ files: sum.files + f, bytes: sum.bytes + b }), { files: 0, bytes: 0 });
+  expect(total).toEqual({ files: 3, bytes: 10 + 300 * 1024 });
+});
+
+test("hashSourceFiles counts a big file's bytes as they are read, before the file itself is counted", async () => {
+  const size = 5 * MIB + 7;
+  const [big] = sourceFiles([randomBytes(size)], 'big-progress');
+  const added: [number, number][] = [];
+  await hashSourceFiles([big!], { add: (f, b) => void added.push([f, b]), stop: () => undefined });
+  const reads = added.slice(0, -1);
+  // Read in chunks: several byte counts, no file yet; then the file alone, its bytes already counted.
+  expect(reads.length).toBeGreaterThan(1);
+  expect(reads.every(([f, b]) => f === 0 && b > 0)).toBe(true);
+  expect(reads.reduce((sum, [, b]) => sum + b, 0)).toBe(size);
+  expect(added.at(-1)).toEqual([1, 0]);
 });

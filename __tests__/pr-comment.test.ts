@@ -174,6 +174,39 @@ describe('renderPrComment', () => {
     );
   });
 
+  test('a deploy that failed after all its uploads says the files were uploaded and where the run failed, not "not updated"', () => {
+    const failure = { stage: 'CloudFront invalidation', message: 'AccessDenied', leftBehind: 'All 2 files were uploaded.' };
+    const body = renderPrComment(
+      result({ applied: { uploaded: 2, bytesUploaded: 3072, deleted: 0 }, failure, checksOutcome: 'skipped', checks: [] }),
+      config(),
+    );
+    expect(body).toContain(
+      '| **Preview** | https://d111111abcdef8.cloudfront.net/pr-7/index.html (files uploaded, then the run failed at CloudFront invalidation) |',
+    );
+  });
+
+  test('a deploy that failed part-way through its uploads says how many were uploaded and where the run failed', () => {
+    const failure = { stage: 'Uploading', message: 'Upload failed: "pr-7/index.html"', leftBehind: '1 of 2 files was uploaded.' };
+    const body = renderPrComment(
+      result({ applied: { uploaded: 1, bytesUploaded: 1024, deleted: 0 }, failure, checksOutcome: 'skipped', checks: [] }),
+      config(),
+    );
+    expect(body).toContain(
+      '| **Preview** | https://d111111abcdef8.cloudfront.net/pr-7/index.html (1 of 2 files uploaded, then the run failed at Uploading) |',
+    );
+  });
+
+  test('a deploy that failed with writes begun but no file uploaded still says "not updated"', () => {
+    const failure = { stage: 'Uploading', message: 'Upload failed: "pr-7/a.js"', leftBehind: 'Nothing was written or deleted.' };
+    const body = renderPrComment(
+      result({ applied: { uploaded: 0, bytesUploaded: 0, deleted: 0 }, failure, checksOutcome: 'skipped', checks: [] }),
+      config(),
+    );
+    expect(body).toContain(
+      "| **Preview** | https://d111111abcdef8.cloudfront.net/pr-7/index.html (not updated: this commit's deploy failed) |",
+    );
+  });
+
   test('a failed removal names the stage and what was left', () => {
     const failure = { stage: 'CloudFront invalidation', message: 'AccessDenied', leftBehind: "All 12 objects were deleted under 'pr-7/'." };
     const body = renderPrComment(

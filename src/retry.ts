@@ -17,6 +17,15 @@ export interface RetryOptions {
   onRetry?: (message: string) => void;
 }
 
+/**
+ * Each CloudFront call is tried at most this many times on throttling, 5xx or a dropped connection,
+ * waiting CLOUDFRONT_BACKOFF between tries. This is the only retry layer: the CloudFront client itself
+ * makes one attempt per call (aws/clients.ts).
+ */
+export const CLOUDFRONT_ATTEMPTS = 8;
+/** 1 s doubling to 20 s, full jitter. */
+export const CLOUDFRONT_BACKOFF = { baseDelayMs: 1_000, maxDelayMs: 20_000 } as const;
+
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Capped exponential backoff with full jitter: delay in [0, min(max, base * 2^attempt)). */

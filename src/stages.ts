@@ -1,6 +1,7 @@
 /** The stage runner: a log group, a timing and a timeline bar per stage, and for any failure, the stage and what the run left behind. */
 import * as core from '@actions/core';
 import { ConfigError, DeployError, DoctorError, errorMessage, GuardError } from './errors.js';
+import { Inputs } from './names.js';
 import { count } from './text.js';
 import { describeError } from './retry.js';
 import type { DeployResult, StageName, Timeline } from './types.js';
@@ -117,14 +118,34 @@ export function leftBehind(facts: RunFacts): string {
   if (facts.invalidation) {
     sentences.push(`Invalidation ${facts.invalidation.id} was created (${facts.invalidation.status}).`);
   } else if (facts.invalidates && wrote) {
-    sentences.push(
-      facts.mode === 'deploy'
-        ? "No CloudFront invalidation was made: the edge may serve cached copies of the files changed so far, and a rerun will not invalidate them (it finds them unchanged): invalidate them by hand, or rerun with 'force: true'."
-        : `No CloudFront invalidation was made: the edge may serve the removed files until their cache expires, and a rerun will not invalidate them (it finds nothing to delete): invalidate '/${facts.prefix}*' by hand.`,
-    );
+    sentences.push(noInvalidation(facts));
   }
-  if (done.uploaded < planned.uploads || done.deleted < planned.deletes) sentences.push('A rerun converges the bucket.');
+  const unfinished = done.uploaded < planned.uploads || done.deleted < planned.deletes;
+  // A removal stopped part-way already said what a rerun does.
+  const rerunSaid = facts.mode === 'remove' && facts.invalidation === undefined && facts.invalidates;
+  if (unfinished && !rerunSaid) sentences.push('A rerun converges the bucket.');
   return sentences.join(' ');
+}
+
+/**
+ * What the missing invalidation means. A rerun invalidates only what it changes itself: after a
+ * deploy, not the files this run uploaded (it finds them unchanged); after a removal that deleted
+ * everything, nothing (it finds nothing to delete). A removal stopped part-way is different: the
+ * rerun deletes the rest, and in mode remove paths auto invalidate the whole prefix (cdn/paths.ts).
+ */
+function noInvalidation(facts: RunFacts): string {
+  const { planned, done, prefix } = facts;
+  const cause = 'No CloudFront invalidation was made:';
+  if (facts.mode === 'deploy') {
+    return `${cause} the edge may serve cached copies of the files changed so far, and a rerun will not invalidate them (it finds them unchanged): invalidate them by hand, or rerun with 'force: true'.`;
+  }
+  const expiry = `${cause} the edge may serve the removed files until their cache expires`;
+  const left = planned.deletes - done.deleted;
+  if (left <= 0) return `${expiry}, and a rerun will not invalidate them (it finds nothing to delete): invalidate '/${prefix}*' by hand.`;
+  return (
+    `${expiry}. A rerun deletes the ${count(left, 'object')} left, then invalidates; with '${Inputs.InvalidationPaths}: auto' that is ` +
+    `'/${prefix}*', which covers the objects this run deleted too.`
+  );
 }
 
 /** "3 of 10 files were uploaded", "all 10 files were uploaded", "the file was uploaded". */

@@ -25,7 +25,7 @@ export interface AwsClients {
 /**
  * One retry layer per call. S3 calls are retried by the SDK alone: adaptive retry spaces out requests
  * when S3 answers SlowDown, and 8 attempts ride out brief 503 storms. CloudFront and STS calls make one
- * attempt each: their retries live in cdn/invalidate.ts and credentials.ts (withRetry), which also
+ * attempt each: their retries live in cdn/invalidate.ts, aws/cloudfront-doctor.ts and credentials.ts (withRetry), which also
  * retry the errors the SDK never does (TooManyInvalidationsInProgress, IDPCommunicationError).
  */
 const S3_RETRY = { maxAttempts: 8, retryMode: 'adaptive' } as const;

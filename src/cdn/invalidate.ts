@@ -8,7 +8,7 @@ import type { Config } from '../config/parse.js';
 import { invalidationPathsFor } from './paths.js';
 import { Inputs } from '../names.js';
 import type { Cdn, Clock, Sleep } from '../ports.js';
-import { describeError, isRetryableAwsError, realSleep, withRetry } from '../retry.js';
+import { CLOUDFRONT_ATTEMPTS, CLOUDFRONT_BACKOFF, describeError, isRetryableAwsError, realSleep, withRetry } from '../retry.js';
 import type { InvalidationResult } from '../types.js';
 
 export interface InvalidateDeps {
@@ -104,12 +104,6 @@ export function callerReference(config: Pick<Config, 'run'>, paths: string[], no
 }
 
 /**
- * Each CloudFront call is tried at most this many times on throttling, 5xx or a dropped connection.
- * This is the only retry layer: the CloudFront client itself makes one attempt per call (aws/clients.ts).
- */
-export const CLOUDFRONT_ATTEMPTS = 8;
-
-/**
  * One CloudFront call, retried (1 s doubling to 20 s, full jitter) within `budgetMs`: at most
  * CLOUDFRONT_ATTEMPTS attempts, except that a busy distribution (TooManyInvalidationsInProgress, which
  * clears only as other invalidations finish) is retried until the budget runs out.
@@ -120,8 +114,7 @@ async function call<T>(op: Operation, config: Config, deps: InvalidateDeps, budg
       label: op,
       isRetryable: isRetryableAwsError,
       maxAttempts: (err) => (errorCode(err) === 'TooManyInvalidationsInProgress' ? Number.POSITIVE_INFINITY : CLOUDFRONT_ATTEMPTS),
-      baseDelayMs: 1_000,
-      maxDelayMs: 20_000,
+      ...CLOUDFRONT_BACKOFF,
       deadlineMs: budgetMs,
       sleep: deps.sleep,
       now: deps.now,

@@ -61,7 +61,7 @@ export function renderPrComment(result: DeployResult, config: Config): string {
   if (result.failure) lines.push(...describeFailure(result.failure), '');
 
   const known =
-    result.previewUrl && (result.failure ? `${result.previewUrl} (not updated: this commit's deploy failed)` : result.previewUrl);
+    result.previewUrl && (result.failure ? `${result.previewUrl} (${previewState(result, result.failure)})` : result.previewUrl);
   const preview = known || `not known (set \`${Inputs.SiteUrl}\` or \`${Inputs.DistributionId}\`)`;
   lines.push('| | |', '|---|---|');
   lines.push(`| **Preview** | ${cell(preview)} |`);
@@ -78,6 +78,15 @@ export function renderPrComment(result: DeployResult, config: Config): string {
     lines.push('', ...failed.map(renderFailedCheck));
   }
   return lines.join('\n') + '\n';
+}
+
+/** What a failed deploy did to the preview: nothing, or some or all of its uploads before the run failed. */
+function previewState(result: DeployResult, failure: RunFailure): string {
+  const uploaded = result.applied?.uploaded ?? 0;
+  if (uploaded === 0) return "not updated: this commit's deploy failed";
+  const planned = result.plan.uploads.length;
+  const files = uploaded < planned ? `${uploaded} of ${count(planned, 'file')}` : 'files';
+  return `${files} uploaded, then the run failed at ${failure.stage}`;
 }
 
 /** Where the run failed, why, and what it left behind: a quote of two lines. */

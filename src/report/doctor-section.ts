@@ -14,7 +14,12 @@ export function doctorSection(report: DoctorReport | undefined, escape: (text: s
     }
     lines.push('');
   } else if (report.outcome !== 'skipped') {
-    lines.push('No finding: the distribution and the bucket are configured as this action expects.', '');
+    // Rules not checked may hide a finding: vouch only for what was read.
+    const verdict =
+      report.notChecked.length > 0
+        ? 'No finding among the rules checked.'
+        : 'No finding: the distribution and the bucket are configured as this action expects.';
+    lines.push(verdict, '');
   }
   if (report.notChecked.length > 0) {
     lines.push('Not checked:', '');

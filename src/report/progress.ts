@@ -23,7 +23,7 @@ export interface ProgressDeps {
 }
 
 export interface Progress {
-  /** Count `files` finished files and `bytes` more bytes (a multipart upload adds its bytes part by part, its file at the end). */
+  /** Count `files` finished files and `bytes` more bytes (hashing adds each chunk read, a multipart upload each part, the file at the end). */
   add(files: number, bytes: number): void;
   stop(): void;
 }
