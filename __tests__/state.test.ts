@@ -50,11 +50,13 @@ describe('serializeState and parseState', () => {
       state([
         ['pr-42/z.js', { md5: MD5_A, size: 5, etag: MULTIPART, headers: 'fp1' }],
         ['pr-42/a.js', { md5: MD5_A, size: 7, etag: MD5_A, headers: 'fp2', staleSince: 1764676800000 }],
+        ['pr-42/m.js', { md5: MD5_A, size: 3, etag: MD5_A, headers: 'fp3', carried: { 'x-amz-meta-b': '2', 'content-encoding': 'gzip' } }],
       ]),
       'pr-42/',
     );
-    expect(text.split('\n').slice(1, 3)).toEqual([
+    expect(text.split('\n').slice(1, 4)).toEqual([
       `"a.js":["${MD5_A}",7,"${MD5_A}","fp2",1764676800000],`,
+      `"m.js":["${MD5_A}",3,"${MD5_A}","fp3",null,{"content-encoding":"gzip","x-amz-meta-b":"2"}],`,
       `"z.js":["${MD5_A}",5,"${MULTIPART}","fp1"]`,
     ]);
   });
@@ -63,6 +65,7 @@ describe('serializeState and parseState', () => {
     const original = state([
       ['pr-42/a b+#?%.js', { md5: MD5_A, size: 7, etag: MULTIPART, headers: 'fp', staleSince: 5 }],
       ['pr-42/é/ü.css', { md5: '', size: 0, etag: 'e', headers: '' }],
+      ['pr-42/z.js.gz', { md5: MD5_A, size: 1, etag: MD5_A, headers: 'fp', staleSince: 9, carried: { 'content-encoding': 'gzip' } }],
     ]);
     const parsed = parseState(serializeState(original, 'pr-42/'), 'pr-42/');
     expect(parsed).toEqual({ state: original, droppedEntries: 0 });
@@ -113,6 +116,7 @@ describe('parseState rebuilds what it cannot use, never throws', () => {
         'negative.js': [MD5_A, -1, MD5_A, 'fp'],
         'no-etag.js': [MD5_A, 1, '', 'fp'],
         'bad-since.js': [MD5_A, 1, MD5_A, 'fp', 'yesterday'],
+        'bad-carried.js': [MD5_A, 1, MD5_A, 'fp', null, { 'content-encoding': 1 }],
         '': good,
       },
       deploys: [RECORD, { commit: 1 }],
@@ -120,7 +124,7 @@ describe('parseState rebuilds what it cannot use, never throws', () => {
     const parsed = parseState(text, 'p/');
     expect(parsed.rebuilt).toBeUndefined();
     expect([...parsed.state.entries.keys()]).toEqual(['p/good.js']);
-    expect(parsed.droppedEntries).toBe(6);
+    expect(parsed.droppedEntries).toBe(7);
     expect(parsed.state.history).toEqual([RECORD]);
   });
 });

@@ -1,6 +1,6 @@
 /** Pure header-drift decisions: the headers the action manages, their fingerprint, when a HEAD is needed. */
 import { createHash } from 'node:crypto';
-import { trustedEntry, type StateEntry } from '../remote/state.js';
+import { trustedEntry, type CarriedHeaders, type StateEntry } from '../remote/state.js';
 import type { LocalFile, RemoteObject } from '../types.js';
 
 /**
@@ -10,6 +10,16 @@ import type { LocalFile, RemoteObject } from '../types.js';
 export interface ManagedHeaders {
   contentType?: string;
   cacheControl?: string;
+}
+
+/** What a HeadObject tells beyond the listing. */
+export interface ObjectHead {
+  /** Hex MD5 from the object's metadata, when it has one. */
+  storedMd5?: string;
+  /** The object's values of the headers the action manages. */
+  headers: ManagedHeaders;
+  /** What a header update must keep: the headers the action does not manage. */
+  carried: CarriedHeaders;
 }
 
 /** HTTP names, sorted: the fingerprint's canonical order. A header added here changes only the fingerprints of files that get it. */

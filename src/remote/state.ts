@@ -23,7 +23,15 @@ export interface StateEntry {
   headers: string;
   /** Epoch milliseconds since which the key has been out of the source; only for retained keys. */
   staleSince?: number;
+  /**
+   * Headers the action does not manage, seen on the object when it was adopted (HTTP names, e.g.
+   * content-encoding): a later header update must send them again. Absent for the action's own uploads.
+   */
+  carried?: CarriedHeaders;
 }
+
+/** Header names (lower case) → values. */
+export type CarriedHeaders = Readonly<Record<string, string>>;
 
 export interface DeployRecord {
   commit: string;
@@ -102,8 +110,9 @@ export function parseState(text: string | undefined, prefix: string): ParsedStat
 }
 
 /**
- * One line per key, as a tuple `[md5, size, etag, headers(, staleSince)]`, keys relative to the
- * prefix and sorted, so equal states serialize to equal bytes. About 120 bytes plus the key's length.
+ * One line per key, as a tuple `[md5, size, etag, headers(, staleSince | null(, carried))]`, keys
+ * relative to the prefix and sorted, so equal states serialize to equal bytes. About 100 bytes
+ * plus the key's length.
  */
 export function serializeState(state: DeployState, prefix: string): string {
   const head = JSON.stringify({ format: STATE_FORMAT, version: STATE_VERSION, nonce: state.nonce, deploys: state.history });
@@ -131,20 +140,36 @@ export function withDeploy(history: DeployRecord[], record: DeployRecord): Deplo
   return [record, ...history].slice(0, HISTORY_LIMIT);
 }
 
-function entryTuple(entry: StateEntry): (string | number)[] {
-  const tuple: (string | number)[] = [entry.md5, entry.size, entry.etag, entry.headers];
-  if (entry.staleSince !== undefined) tuple.push(entry.staleSince);
+type EntryTuple = [string, number, string, string, (number | null)?, CarriedHeaders?];
+
+function entryTuple(entry: StateEntry): EntryTuple {
+  const tuple: EntryTuple = [entry.md5, entry.size, entry.etag, entry.headers];
+  const carried = entry.carried && Object.keys(entry.carried).length > 0 ? sortedRecord(entry.carried) : undefined;
+  if (entry.staleSince !== undefined || carried) tuple.push(entry.staleSince ?? null);
+  if (carried) tuple.push(carried);
   return tuple;
 }
 
 function parseEntry(value: unknown): StateEntry | undefined {
-  if (!Array.isArray(value) || value.length < 4 || value.length > 5) return undefined;
-  const [md5, size, etag, headers, staleSince] = value as unknown[];
+  if (!Array.isArray(value) || value.length < 4 || value.length > 6) return undefined;
+  const [md5, size, etag, headers, staleSince = null, carried] = value as unknown[];
   if (typeof md5 !== 'string' || !(md5 === '' || /^[0-9a-f]{32}$/.test(md5))) return undefined;
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) return undefined;
   if (typeof etag !== 'string' || etag === '' || typeof headers !== 'string') return undefined;
-  if (staleSince !== undefined && (typeof staleSince !== 'number' || !Number.isFinite(staleSince))) return undefined;
-  return staleSince === undefined ? { md5, size, etag, headers } : { md5, size, etag, headers, staleSince };
+  if (staleSince !== null && (typeof staleSince !== 'number' || !Number.isFinite(staleSince))) return undefined;
+  if (carried !== undefined && !isStringRecord(carried)) return undefined;
+  const entry: StateEntry = { md5, size, etag, headers };
+  if (staleSince !== null) entry.staleSince = staleSince;
+  if (carried !== undefined && Object.keys(carried).length > 0) entry.carried = carried;
+  return entry;
+}
+
+function sortedRecord(record: CarriedHeaders): CarriedHeaders {
+  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return isRecord(value) && Object.values(value).every((item) => typeof item === 'string');
 }
 
 function isDeployRecord(value: unknown): value is DeployRecord {

@@ -1,0 +1,65 @@
+/** Pure: the deploy state's entries after a run, from what was read, planned and written. */
+import { trustedEntry, type CarriedHeaders, type StateEntry } from '../remote/state.js';
+import type { LocalFile, RemoteObject } from '../types.js';
+import { headerFingerprint, managedHeaders, type ObjectHead } from './drift.js';
+import type { StaleObject } from './retention.js';
+
+export interface NextEntriesInput {
+  /** The entries as read (untrusted: each is checked against the listing here). */
+  previous: ReadonlyMap<string, StateEntry>;
+  /** Objects in scope, as listed before this run wrote anything. */
+  listing: ReadonlyMap<string, RemoteObject>;
+  /** HeadObject results of this run. */
+  heads: ReadonlyMap<string, ObjectHead>;
+  /** Every source file in scope. */
+  files: readonly LocalFile[];
+  /** Keys this run wrote (uploads and header updates): the ETag S3 returned, what a header update carried. */
+  written: ReadonlyMap<string, { etag: string; carried?: CarriedHeaders }>;
+  /** Stale objects kept by keep-stale, with since when. */
+  retained: readonly StaleObject[];
+}
+
+/**
+ * A source file gets an entry when this run wrote it, or when its content and headers are known
+ * (a trusted entry of the same content, or a HeadObject). Retained objects keep what was known of
+ * them, with their stale time. Everything else (deleted, excluded, unknown) has no entry.
+ */
+export function nextEntries(input: NextEntriesInput): Map<string, StateEntry> {
+  const next = new Map<string, StateEntry>();
+  for (const file of input.files) {
+    const entry = fileEntry(file, input);
+    if (entry) next.set(file.key, entry);
+  }
+  for (const { key, since } of input.retained) {
+    const object = input.listing.get(key);
+    if (!object) continue;
+    const known = trustedEntry(input.previous.get(key), object) ?? { md5: '', size: object.size, etag: object.etag, headers: '' };
+    next.set(key, { ...known, staleSince: since });
+  }
+  return next;
+}
+
+function fileEntry(file: LocalFile, input: NextEntriesInput): StateEntry | undefined {
+  const written = input.written.get(file.key);
+  if (written) return withCarried({ md5: file.md5, size: file.size, etag: written.etag, headers: fingerprintOf(file) }, written.carried);
+  const object = input.listing.get(file.key);
+  if (!object || object.size !== file.size) return undefined;
+  const trusted = trustedEntry(input.previous.get(file.key), object);
+  if (trusted && trusted.md5 !== '' && trusted.headers !== '') {
+    if (trusted.md5 !== file.md5) return undefined;
+    const { staleSince: _wasStale, ...live } = trusted;
+    return live;
+  }
+  const head = input.heads.get(file.key);
+  const sameContent = object.etag === file.md5 || head?.storedMd5 === file.md5;
+  if (!head || !sameContent) return undefined;
+  return withCarried({ md5: file.md5, size: file.size, etag: object.etag, headers: headerFingerprint(head.headers) }, head.carried);
+}
+
+function fingerprintOf(file: LocalFile): string {
+  return headerFingerprint(managedHeaders(file));
+}
+
+function withCarried(entry: StateEntry, carried: CarriedHeaders | undefined): StateEntry {
+  return carried && Object.keys(carried).length > 0 ? { ...entry, carried } : entry;
+}
