@@ -115,6 +115,7 @@ describe('judgeSiteRoot with the deployed index document', () => {
       ['site-root', proof('required')],
       ['spa-route', undefined],
       ['s3-private', undefined],
+      ['state-private', undefined],
     ]);
   });
 });

@@ -6,13 +6,22 @@ import { jest } from '@jest/globals';
 import { classifyError, toProbeError, type ProbeOutcome } from '../src/checks/diagnoses.js';
 import { autoRoute, planChecks } from '../src/checks/plan.js';
 import { checkDelay, CHECK_MAX_DELAY_MS, runChecks } from '../src/checks/run.js';
-import { describeOutcome, judgeS3Private, judgeSiteRoot, judgeSpaRoute, refineDiagnoses } from '../src/checks/verdicts.js';
+import {
+  describeOutcome,
+  judgeS3Private,
+  judgeSiteRoot,
+  judgeSpaRoute,
+  judgeStatePrivate,
+  refineDiagnoses,
+} from '../src/checks/verdicts.js';
 import { parseConfig, type Config } from '../src/config/parse.js';
+import { checksOutcome } from '../src/report/report.js';
 import type { InputName } from '../src/names.js';
 import type { ProbeResponse, Prober } from '../src/ports.js';
 
 const SITE = 'https://d111111abcdef8.cloudfront.net';
 const S3_URL = 'https://site-bucket.s3.eu-west-1.amazonaws.com/index.html';
+const STATE_URL = `${SITE}/.deploy-state.json`;
 
 function config(inputs: Partial<Record<InputName, string>> = {}, env: Record<string, string> = {}): Config {
   const all: Partial<Record<InputName, string>> = { bucket: 'site-bucket', region: 'eu-west-1', ...inputs };
@@ -153,6 +162,27 @@ describe('SPA route verdict', () => {
   });
 });
 
+describe('deploy state verdict (warns, never fails)', () => {
+  const STATE_BODY = '{"format":"s3-cloudfront-deploy-action/deploy-state","version":1,"nonce":"x"';
+  test.each<[string, ProbeOutcome, boolean]>([
+    ['403 (denied by the bucket policy)', ok(403, 'application/xml', ACCESS_DENIED), true],
+    ['404', ok(404, 'application/xml'), true],
+    ["the SPA fallback's index.html with 200", ok(200, HTML, '<!doctype html><div id="root">'), true],
+    ['its own bytes', ok(200, 'application/json', STATE_BODY), false],
+    ['its own bytes labelled as HTML', ok(200, HTML, STATE_BODY), false],
+    ['a 500', ok(500, HTML, 'oops'), false],
+    ['a network error', fail('ECONNRESET'), false],
+  ])('%s → passed %s, always warn-only', (_name, outcome, passed) => {
+    const verdict = judgeStatePrivate(STATE_URL, outcome);
+    expect([verdict.passed, verdict.warnOnly]).toEqual([passed, true]);
+  });
+  test('served bytes are diagnosed with the bucket-policy fix', () => {
+    expect(judgeStatePrivate(STATE_URL, ok(200, 'application/json', STATE_BODY)).diagnosis).toMatch(
+      /Deny .*s3:GetObject .*\*\.deploy-state\.json/,
+    );
+  });
+});
+
 describe('private bucket verdict', () => {
   it('passes on 403', () => {
     expect(judgeS3Private(S3_URL, ok(403, 'application/xml', ACCESS_DENIED))).toEqual({
@@ -261,6 +291,7 @@ describe('planChecks', () => {
       { name: 'site-root', url: `${SITE}/`, expected: '200 over HTTPS' },
       { name: 'spa-route', url: `${SITE}/__deploy-check-4242/800000800000`, expected: '200 text/html' },
       { name: 's3-private', url: S3_URL, expected: '403' },
+      { name: 'state-private', url: STATE_URL, expected: 'not served (403, 404 or the SPA fallback)' },
     ]);
     expect(skipped).toEqual([]);
   });
@@ -270,6 +301,7 @@ describe('planChecks', () => {
     expect(planned.map((c) => c.url)).toEqual([
       `${SITE}/pr-42/main%20page.html`,
       'https://site-bucket.s3.eu-west-1.amazonaws.com/pr-42/main%20page.html',
+      `${SITE}/pr-42/.deploy-state.json`,
     ]);
     expect(skipped).toEqual([{ name: 'spa-route', reason: expect.stringMatching(/check-routes is auto and prefix 'pr-42\/' is set/) }]);
   });
@@ -292,7 +324,7 @@ describe('planChecks', () => {
 
   it('skips what is set to none', () => {
     const { planned, skipped } = planChecks(config({ 'check-routes': 'none', 's3-check-url': 'none' }), SITE, random);
-    expect(planned.map((c) => c.name)).toEqual(['site-root']);
+    expect(planned.map((c) => c.name)).toEqual(['site-root', 'state-private']);
     expect(skipped).toEqual([
       { name: 'spa-route', reason: 'check-routes is none' },
       { name: 's3-private', reason: 's3-check-url is none' },
@@ -302,7 +334,7 @@ describe('planChecks', () => {
   it('without a site URL only the S3 check can run; the others are skipped with the reason', () => {
     const { planned, skipped } = planChecks(config(), undefined, random);
     expect(planned.map((c) => c.name)).toEqual(['s3-private']);
-    expect(skipped.map((s) => s.name)).toEqual(['site-root', 'spa-route']);
+    expect(skipped.map((s) => s.name)).toEqual(['site-root', 'spa-route', 'state-private']);
     expect(skipped[0]?.reason).toMatch(/no site-url/);
   });
 
@@ -373,14 +405,15 @@ describe('runChecks', () => {
 
   it('passes a working pipeline with one request per check', async () => {
     const { deps, clock } = fakeTime();
-    const prober = scriptedProber({ [ROOT]: [r(200)], [ROUTE]: [r(200)], [S3_URL]: [r(403, 'application/xml')] });
+    const prober = scriptedProber({ [ROOT]: [r(200)], [ROUTE]: [r(200)], [S3_URL]: [r(403, 'application/xml')], [STATE_URL]: [r(403)] });
     const results = await runChecks(prober, cfg, SITE, deps);
     expect(results.map((x) => [x.name, x.passed, x.got])).toEqual([
       ['site-root', true, '200 text/html'],
       ['spa-route', true, '200 text/html'],
       ['s3-private', true, '403 application/xml'],
+      ['state-private', true, '403 text/html'],
     ]);
-    expect(prober.calls).toHaveLength(3);
+    expect(prober.calls).toHaveLength(4);
     expect(clock.sleeps).toEqual([]);
   });
 
@@ -390,6 +423,7 @@ describe('runChecks', () => {
       [ROOT]: [r(503), r(403), r(200)],
       [ROUTE]: [r(403, 'application/xml'), r(200)],
       [S3_URL]: [r(403)],
+      [STATE_URL]: [r(404)],
     });
     const results = await runChecks(prober, cfg, SITE, deps);
     expect(results.every((x) => x.passed)).toBe(true);
@@ -403,7 +437,12 @@ describe('runChecks', () => {
   it('gives up at check-timeout with the last verdict and its diagnosis; never throws', async () => {
     const { deps, clock } = fakeTime();
     const start = clock.t;
-    const prober = scriptedProber({ [ROOT]: [r(200)], [ROUTE]: [r(404, 'application/xml')], [S3_URL]: [refused(), r(200)] });
+    const prober = scriptedProber({
+      [ROOT]: [r(200)],
+      [ROUTE]: [r(404, 'application/xml')],
+      [S3_URL]: [refused(), r(200)],
+      [STATE_URL]: [r(403)],
+    });
     const results = await runChecks(prober, cfg, SITE, deps);
     const [root, route, s3] = results;
     expect(root?.passed).toBe(true);
@@ -417,10 +456,10 @@ describe('runChecks', () => {
 
   it('tries once with check-timeout 0', async () => {
     const { deps } = fakeTime();
-    const prober = scriptedProber({ [ROOT]: [r(403)], [ROUTE]: [r(403)], [S3_URL]: [r(403)] });
+    const prober = scriptedProber({ [ROOT]: [r(403)], [ROUTE]: [r(403)], [S3_URL]: [r(403)], [STATE_URL]: [r(403)] });
     const results = await runChecks(prober, config({ 'check-routes': '/deep/route', 'check-timeout': '0' }), SITE, deps);
-    expect(prober.calls).toHaveLength(3);
-    expect(results.map((x) => x.passed)).toEqual([false, false, true]);
+    expect(prober.calls).toHaveLength(4);
+    expect(results.map((x) => x.passed)).toEqual([false, false, true, true]);
     expect(results[1]?.diagnosis).toMatch(/site root answers 403 as well/);
   });
 
@@ -469,9 +508,28 @@ describe('runChecks', () => {
       },
     };
     const results = await runChecks(prober, config({ 'check-routes': 'none', 'check-timeout': '0' }), SITE, fakeTime().deps);
-    expect(results.map((x) => [x.passed, x.got])).toEqual([
-      [false, 'error Error: kaput'],
-      [false, 'error Error: kaput'],
+    expect(results.map((x) => [x.name, x.passed, x.got])).toEqual([
+      ['site-root', false, 'error Error: kaput'],
+      ['s3-private', false, 'error Error: kaput'],
+      ['state-private', false, 'error Error: kaput'],
     ]);
+  });
+});
+
+describe('checksOutcome', () => {
+  const check = (name: 'site-root' | 'state-private', passed: boolean, warnOnly?: boolean) => ({
+    name,
+    url: SITE,
+    expected: '',
+    got: '',
+    passed,
+    ...(warnOnly ? { warnOnly } : {}),
+  });
+  test.each([
+    ['a failed warn-only check leaves the outcome passed', [check('site-root', true), check('state-private', false, true)], 'passed'],
+    ['a failed check fails it', [check('site-root', false), check('state-private', true, true)], 'failed'],
+    ['no check ran', [], 'skipped'],
+  ])('%s', (_name, checks, outcome) => {
+    expect(checksOutcome(checks)).toBe(outcome);
   });
 });

@@ -38,6 +38,7 @@ describe('parseConfig: defaults', () => {
       indexDocument: 'index.html',
       concurrency: 32,
       force: false,
+      keepStaleMs: 0,
       dryRun: false,
       mode: 'deploy',
       invalidationPaths: { kind: 'auto' },
@@ -132,6 +133,16 @@ describe('parseConfig: values', () => {
     expect(config.checkRoutes).toEqual({ kind: 'none' });
     expect(config.invalidationPaths).toEqual({ kind: 'none' });
   });
+  test.each([
+    ['0', 0],
+    ['90s', 90_000],
+    ['30m', 1_800_000],
+    ['12h', 43_200_000],
+    ['7d', 604_800_000],
+    ['365d', 31_536_000_000],
+  ])('keep-stale %s is %d ms', (value, ms) => {
+    expect(configWith({ bucket: 'b-1', 'keep-stale': value }).keepStaleMs).toBe(ms);
+  });
   test('site-url loses its trailing slash', () => {
     expect(configWith({ bucket: 'b-1', 'site-url': 'https://www.example.com/' }).siteUrl).toBe('https://www.example.com');
   });
@@ -224,6 +235,11 @@ describe('parseConfig: every bad input names itself and the fix', () => {
     ['concurrency -3', { bucket: 'b-1', concurrency: '-3' }, 'concurrency', /whole number/],
     ['concurrency huge', { bucket: 'b-1', concurrency: '100000' }, 'concurrency', /whole number/],
     ['timeout abc', { bucket: 'b-1', 'invalidation-timeout': 'abc' }, 'invalidation-timeout', /whole number/],
+    ['keep-stale without a unit', { bucket: 'b-1', 'keep-stale': '90' }, 'keep-stale', /a whole number with a unit: '90s'/],
+    ['keep-stale over a year', { bucket: 'b-1', 'keep-stale': '366d' }, 'keep-stale', /at most 365d/],
+    ['keep-stale in weeks', { bucket: 'b-1', 'keep-stale': '2w' }, 'keep-stale', /not a duration/],
+    ['keep-stale fractional', { bucket: 'b-1', 'keep-stale': '1.5h' }, 'keep-stale', /not a duration/],
+    ['keep-stale negative', { bucket: 'b-1', 'keep-stale': '-1d' }, 'keep-stale', /not a duration/],
     ['check-timeout negative', { bucket: 'b-1', 'check-timeout': '-1' }, 'check-timeout', /whole number/],
     ['cache-control without colon', { bucket: 'b-1', 'cache-control': '*.html no-cache' }, 'cache-control', /GLOB: VALUE/],
     ['cache-control without value', { bucket: 'b-1', 'cache-control': '*.html:' }, 'cache-control', /GLOB: VALUE/],

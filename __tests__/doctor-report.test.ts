@@ -126,7 +126,7 @@ describe('outputs and the audit summary', () => {
     dryRun: false,
     bucket: 'site',
     prefix: '',
-    plan: { uploads: [], deletes: [], unchanged: [] },
+    plan: { uploads: [], deletes: [], unchanged: [], headerUpdates: [], retained: [], expiring: [] },
     checks: [],
     checksOutcome: 'skipped',
     timings: {},

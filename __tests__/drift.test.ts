@@ -1,4 +1,4 @@
-import { headerFingerprint, headerVerdict, managedHeaders, needsHead } from '../src/plan/drift.js';
+import { headerFingerprint, headerVerdict, keysNeedingHead, managedHeaders, needsHead } from '../src/plan/drift.js';
 import type { StateEntry } from '../src/remote/state.js';
 import type { LocalFile, RemoteObject } from '../src/types.js';
 
@@ -87,5 +87,19 @@ describe('headerVerdict', () => {
     ],
   )('%s → %s', (_name, expected, local, listed, stateEntry, observed) => {
     expect(headerVerdict(local, listed, stateEntry, observed)).toBe(expected);
+  });
+});
+
+describe('keysNeedingHead', () => {
+  test('names only source files whose object has no entry the listing agrees with, and only same-size ones', () => {
+    const files = [file(), { ...file(), key: 'kept.js' }, { ...file(), key: 'resized.js' }, { ...file(), key: 'new.js' }];
+    const listing = [
+      object(),
+      { ...object(MULTIPART), key: 'kept.js' },
+      { ...object(MD5_A, 11), key: 'resized.js' },
+      { ...object(), key: 'gone.js' },
+    ];
+    const entries = new Map([['kept.js', entry(MULTIPART)]]);
+    expect(keysNeedingHead(files, listing, entries)).toEqual(['app.js']);
   });
 });

@@ -145,6 +145,18 @@ describe('CloudFormation template: the pipeline the checks expect', () => {
     });
   });
 
+  test('the bucket policy denies CloudFront the deploy state, at the root and under every prefix', () => {
+    const [, policy] = resourceOfType('AWS::S3::BucketPolicy');
+    const statements = (policy.Properties.PolicyDocument as PolicyDocument).Statement;
+    expect(statements).toContainEqual({
+      Sid: 'DenyDeployStateToCloudFront',
+      Effect: 'Deny',
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Action: 's3:GetObject',
+      Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:s3:::${SiteBucket}/*.deploy-state.json' },
+    });
+  });
+
   test('the GitHub OIDC provider is created only when asked', () => {
     expect(resource('GitHubOidcProvider')).toMatchObject({
       Type: 'AWS::IAM::OIDCProvider',

@@ -1,7 +1,7 @@
-import { headerFingerprint, type ObjectHead } from '../src/plan/drift.js';
+import { headerFingerprint } from '../src/plan/drift.js';
 import { nextEntries, type NextEntriesInput } from '../src/plan/next-state.js';
 import type { StateEntry } from '../src/remote/state.js';
-import type { LocalFile, RemoteObject } from '../src/types.js';
+import type { LocalFile, ObjectHead, RemoteObject } from '../src/types.js';
 
 const MD5_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const MD5_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';

@@ -2,14 +2,19 @@
  * Property-based tests of the planner: random local manifests and remote listings over a small key
  * alphabet (so keys collide often), random contents, ETag styles and flags. The bucket is simulated:
  * each object has a true content, an ETag derived from it the way S3 derives it, and the MD5 metadata
- * this action writes; the stored MD5 is read only for the keys keysNeedingStoredMd5 names, as
- * src/remote/list.ts does.
+ * this action writes; the stored MD5 is read only for the keys keysNeedingHead names (with no
+ * deploy state), as src/remote/list.ts does.
  */
 import fc from 'fast-check';
-import { compareKeys, keysNeedingStoredMd5, planDeploy, planRemoval } from '../src/plan/plan.js';
+import { keysNeedingHead } from '../src/plan/drift.js';
+import { compareKeys, planDeploy, planRemoval, type PlanOptions, type RemoteKnowledge } from '../src/plan/plan.js';
 import type { FileKind, LocalFile, Plan, RemoteObject } from '../src/types.js';
 
 const RUNS = 200;
+
+/** Without a deploy state: what these properties are about (state-aware planning has its own tables). */
+const NO_STATE: RemoteKnowledge = { entries: new Map(), heads: new Map(), now: 0 };
+const options = (del: boolean, force: boolean): PlanOptions => ({ delete: del, force, prefix: '', keepStaleMs: 0 });
 
 // Folders and names that exercise Unicode (NFC and NFD 'é', astral), spaces, '+', '%', '#', '?' and nesting.
 const DIRS = ['', 'ünï cödé/', 'a+b/100%/#z/'];
@@ -114,7 +119,7 @@ function build(s: Scenario): { local: LocalFile[]; bucket: Bucket } {
 /** ListObjectsV2, then HeadObject for the keys the planner asks about (src/remote/list.ts). */
 function listAndResolve(bucket: Bucket, local: LocalFile[]): RemoteObject[] {
   const listed: RemoteObject[] = [...bucket].map(([key, o]) => ({ key, size: o.size, etag: o.etag }));
-  const heads = new Set(keysNeedingStoredMd5(local, listed));
+  const heads = new Set(keysNeedingHead(local, listed, new Map()));
   return listed.map((object) => (heads.has(object.key) ? { ...object, storedMd5: bucket.get(object.key)?.metaMd5 } : object));
 }
 
@@ -140,7 +145,7 @@ describe('planDeploy: properties over a simulated bucket', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const { local, bucket } = build(s);
-        const plan = planDeploy(local, listAndResolve(bucket, local), { delete: s.delete, force: s.force });
+        const plan = planDeploy(local, listAndResolve(bucket, local), options(s.delete, s.force), NO_STATE);
         const after = apply(bucket, plan, s.bucketKind);
         const localKeys = local.map((f) => f.key);
         if (s.delete) {
@@ -161,7 +166,7 @@ describe('planDeploy: properties over a simulated bucket', () => {
       fc.property(scenarioArb, (s) => {
         const { local, bucket } = build(s);
         const remote = listAndResolve(bucket, local);
-        const plan = planDeploy(local, remote, { delete: s.delete, force: s.force });
+        const plan = planDeploy(local, remote, options(s.delete, s.force), NO_STATE);
         const localKeys = new Set(local.map((f) => f.key));
         expect(plan.deletes.filter((key) => localKeys.has(key))).toEqual([]);
         expect(new Set(plan.deletes).size).toBe(plan.deletes.length);
@@ -182,9 +187,9 @@ describe('planDeploy: properties over a simulated bucket', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const { local, bucket } = build(s);
-        const plan = planDeploy(local, listAndResolve(bucket, local), { delete: s.delete, force: s.force });
+        const plan = planDeploy(local, listAndResolve(bucket, local), options(s.delete, s.force), NO_STATE);
         const after = apply(bucket, plan, s.bucketKind);
-        const again = planDeploy(local, listAndResolve(after, local), { delete: s.delete, force: false });
+        const again = planDeploy(local, listAndResolve(after, local), options(s.delete, false), NO_STATE);
         expect(again.uploads.map((u) => u.file.key)).toEqual([]);
         expect(again.deletes).toEqual([]);
         expect(again.unchanged).toHaveLength(local.length);
@@ -223,7 +228,7 @@ describe('planDeploy: properties over arbitrary listings', () => {
     fc.assert(
       fc.property(rawArb, (s) => {
         const local = s.local.map((f) => localFile(f.key, f.md5, f.size, f.kind));
-        const plan = planDeploy(local, s.remote, { delete: s.delete, force: s.force });
+        const plan = planDeploy(local, s.remote, options(s.delete, s.force), NO_STATE);
         const localKeys = new Set(local.map((f) => f.key));
         expect(plan.deletes.filter((key) => localKeys.has(key))).toEqual([]);
         const uploadKeys = plan.uploads.map((u) => u.file.key);
@@ -240,11 +245,11 @@ describe('planDeploy: properties over arbitrary listings', () => {
     fc.assert(
       fc.property(rawArb, (s) => {
         const local = s.local.map((f) => localFile(f.key, f.md5, f.size, f.kind));
-        const plan = planDeploy(local, s.remote, { delete: s.delete, force: s.force });
+        const plan = planDeploy(local, s.remote, options(s.delete, s.force), NO_STATE);
         const after = new Map<string, RemoteObject>(s.remote.map((o) => [o.key, o]));
         for (const { file } of plan.uploads) after.set(file.key, { key: file.key, size: file.size, etag: file.md5 });
         for (const key of plan.deletes) after.delete(key);
-        const again = planDeploy(local, [...after.values()], { delete: s.delete, force: false });
+        const again = planDeploy(local, [...after.values()], options(s.delete, false), NO_STATE);
         expect(again.uploads).toEqual([]);
         expect(again.deletes).toEqual([]);
       }),
@@ -256,7 +261,7 @@ describe('planDeploy: properties over arbitrary listings', () => {
     fc.assert(
       fc.property(rawArb, (s) => {
         const local = s.local.map((f) => localFile(f.key, f.md5, f.size, f.kind));
-        const plan = planDeploy(local, s.remote, { delete: s.delete, force: s.force });
+        const plan = planDeploy(local, s.remote, options(s.delete, s.force), NO_STATE);
         const rank: Record<FileKind, number> = { asset: 0, html: 1, index: 2 };
         const ranks = plan.uploads.map((u) => rank[u.file.kind]);
         expect(ranks).toEqual([...ranks].sort((a, b) => a - b));

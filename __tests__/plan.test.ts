@@ -1,7 +1,18 @@
 import { createHash } from 'node:crypto';
-import { compareKeys, isMultipartEtag, keysNeedingStoredMd5, planDeploy, planRemoval, uploadReason } from '../src/plan/plan.js';
+import { headerFingerprint } from '../src/plan/drift.js';
+import {
+  compareKeys,
+  COPY_OBJECT_MAX_BYTES,
+  isMultipartEtag,
+  planDeploy,
+  planRemoval,
+  uploadReason,
+  type PlanOptions,
+  type RemoteKnowledge,
+} from '../src/plan/plan.js';
+import type { StateEntry } from '../src/remote/state.js';
 import { MULTIPART_ABOVE_BYTES } from '../src/names.js';
-import type { FileKind, LocalFile, RemoteObject } from '../src/types.js';
+import type { FileKind, LocalFile, ObjectHead, RemoteObject } from '../src/types.js';
 
 const MD5_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
 const MD5_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
@@ -13,6 +24,10 @@ function local(key: string, md5 = MD5_A, size = 10, kind: FileKind = key.endsWit
 function remote(key: string, etag = MD5_A, size = 10, storedMd5?: string): RemoteObject {
   return { key, etag, size, storedMd5 };
 }
+const OPTIONS: PlanOptions = { force: false, delete: true, prefix: '', keepStaleMs: 0 };
+const NOW = Date.UTC(2026, 11, 2);
+/** No deploy state, no HeadObject: what the listing alone tells. */
+const LISTING_ONLY: RemoteKnowledge = { entries: new Map(), heads: new Map(), now: NOW };
 
 describe('uploadReason', () => {
   test.each([
@@ -29,28 +44,6 @@ describe('uploadReason', () => {
   });
 });
 
-describe('keysNeedingStoredMd5', () => {
-  test('a same-size plain ETag that differs is read even when other ETags are MD5s (bucket switched to SSE-KMS)', () => {
-    const files = [local('same', MD5_A), local('edited', MD5_A), local('resized', MD5_A)];
-    const objects = [remote('same', MD5_A), remote('edited', MD5_B), remote('resized', MD5_B, 11)];
-    expect(keysNeedingStoredMd5(files, objects)).toEqual(['edited']);
-  });
-  test('a multipart ETag of the same size needs its stored MD5', () => {
-    expect(keysNeedingStoredMd5([local('big', MD5_A, 99)], [remote('big', MULTIPART, 99)])).toEqual(['big']);
-  });
-  test('a different size is a change without reading anything', () => {
-    expect(keysNeedingStoredMd5([local('big', MD5_A, 99)], [remote('big', MULTIPART, 98)])).toEqual([]);
-  });
-  test('when no ETag matches any MD5 (SSE-KMS bucket), same-size objects are read', () => {
-    const files = [local('a', MD5_A), local('b', MD5_A, 20), local('c', MD5_A)];
-    const objects = [remote('a', MD5_B), remote('b', MD5_B, 21), remote('c', MD5_B)];
-    expect(keysNeedingStoredMd5(files, objects)).toEqual(['a', 'c']);
-  });
-  test('objects without a local file are never read', () => {
-    expect(keysNeedingStoredMd5([], [remote('gone', MULTIPART)])).toEqual([]);
-  });
-});
-
 describe('a multipart object whose ETag the scan can predict (md5 of the part MD5s, as S3 makes it)', () => {
   // Three parts; S3's ETag written out by hand: md5 of the 48 bytes of the three binary MD5s, then "-3".
   const PARTS = ['11111111111111111111111111111111', '22222222222222222222222222222222', '33333333333333333333333333333333'];
@@ -59,12 +52,10 @@ describe('a multipart object whose ETag the scan can predict (md5 of the part MD
     .digest('hex')}-3`;
   const big = (): LocalFile => ({ ...local('film.bin', MD5_A, 99), partMd5s: PARTS });
 
-  test('is unchanged without reading its stored MD5', () => {
-    expect(keysNeedingStoredMd5([big()], [remote('film.bin', S3_ETAG, 99)])).toEqual([]);
+  test('is unchanged without its stored MD5', () => {
     expect(uploadReason(big(), remote('film.bin', S3_ETAG, 99), false)).toBeUndefined();
   });
-  test('with other parts (another part size, or other content) it still reads the stored MD5', () => {
-    expect(keysNeedingStoredMd5([big()], [remote('film.bin', MULTIPART, 99)])).toEqual(['film.bin']);
+  test('with other parts (another part size, or other content) it is a change unless its stored MD5 says otherwise', () => {
     expect(uploadReason(big(), remote('film.bin', MULTIPART, 99), false)).toBe('changed');
   });
 });
@@ -74,7 +65,8 @@ describe('planDeploy', () => {
     const plan = planDeploy(
       [local('new.js'), local('changed.css', MD5_B), local('same.png')],
       [remote('changed.css', MD5_A), remote('same.png', MD5_A), remote('stale.js')],
-      { force: false, delete: true },
+      OPTIONS,
+      LISTING_ONLY,
     );
     expect(plan.uploads.map((u) => [u.file.key, u.reason])).toEqual([
       ['changed.css', 'changed'],
@@ -84,16 +76,16 @@ describe('planDeploy', () => {
     expect(plan.deletes).toEqual(['stale.js']);
   });
   test('delete: false keeps stale objects', () => {
-    expect(planDeploy([local('a')], [remote('stale')], { force: false, delete: false }).deletes).toEqual([]);
+    expect(planDeploy([local('a')], [remote('stale')], { ...OPTIONS, delete: false }, LISTING_ONLY).deletes).toEqual([]);
   });
   test('force uploads unchanged files too', () => {
-    const plan = planDeploy([local('a')], [remote('a')], { force: true, delete: true });
+    const plan = planDeploy([local('a')], [remote('a')], { ...OPTIONS, force: true }, LISTING_ONLY);
     expect(plan.uploads.map((u) => u.reason)).toEqual(['forced']);
     expect(plan.unchanged).toEqual([]);
   });
   test('order: assets, then HTML, then the index document, whatever the input order', () => {
     const files = [local('index.html', MD5_A, 1, 'index'), local('b/page.html'), local('z.js'), local('a/app.css'), local('about.html')];
-    const plan = planDeploy(files, [], { force: false, delete: true });
+    const plan = planDeploy(files, [], OPTIONS, LISTING_ONLY);
     expect(plan.uploads.map((u) => u.file.key)).toEqual(['a/app.css', 'z.js', 'about.html', 'b/page.html', 'index.html']);
   });
   test('order within a phase: multipart files first, largest first; then the rest by key', () => {
@@ -106,7 +98,7 @@ describe('planDeploy', () => {
       local('big.html', MD5_A, big),
       local('a.html'),
     ];
-    const plan = planDeploy(files, [], { force: false, delete: true });
+    const plan = planDeploy(files, [], OPTIONS, LISTING_ONLY);
     expect(plan.uploads.map((u) => u.file.key)).toEqual(['c.mp4', 'b.bin', 'a.js', 'd.js', 'big.html', 'a.html']);
   });
   test('keys are compared exactly: unicode, spaces and reserved characters', () => {
@@ -114,14 +106,15 @@ describe('planDeploy', () => {
     const plan = planDeploy(
       keys.map((k) => local(k)),
       keys.map((k) => remote(k)),
-      { force: false, delete: true },
+      OPTIONS,
+      LISTING_ONLY,
     );
     expect(plan.uploads).toEqual([]);
     expect(plan.deletes).toEqual([]);
     expect(plan.unchanged).toHaveLength(5);
   });
   test('a remote object with a stored MD5 equal to the file is unchanged', () => {
-    const plan = planDeploy([local('big.bin', MD5_A, 99)], [remote('big.bin', MULTIPART, 99, MD5_A)], { force: false, delete: true });
+    const plan = planDeploy([local('big.bin', MD5_A, 99)], [remote('big.bin', MULTIPART, 99, MD5_A)], OPTIONS, LISTING_ONLY);
     expect(plan.unchanged).toHaveLength(1);
   });
 });
@@ -129,7 +122,99 @@ describe('planDeploy', () => {
 describe('planRemoval', () => {
   test('deletes everything it is given, sorted, uploads nothing', () => {
     const plan = planRemoval([remote('pr-4/b'), remote('pr-4/a')]);
-    expect(plan).toEqual({ uploads: [], deletes: ['pr-4/a', 'pr-4/b'], unchanged: [] });
+    expect(plan).toEqual({ uploads: [], deletes: ['pr-4/a', 'pr-4/b'], unchanged: [], headerUpdates: [], retained: [], expiring: [] });
+  });
+});
+
+describe('planDeploy with the deploy state and HeadObjects', () => {
+  const JS = 'application/javascript; charset=utf-8';
+  function js(key: string, cacheControl?: string, size = 10): LocalFile {
+    return {
+      key,
+      relPath: key.replace(/^pr-4\//, ''),
+      absPath: `/src/${key}`,
+      size,
+      md5: MD5_A,
+      contentType: JS,
+      cacheControl,
+      kind: 'asset',
+    };
+  }
+  function entry(etag: string, headers = headerFingerprint({ contentType: JS }), extra: Partial<StateEntry> = {}): StateEntry {
+    return { md5: MD5_A, size: 10, etag, headers, ...extra };
+  }
+  function knowing(entries: [string, StateEntry][], heads: [string, ObjectHead][] = []): RemoteKnowledge {
+    return { entries: new Map(entries), heads: new Map(heads), now: NOW };
+  }
+
+  test('a multipart object whose ETag matches its entry is unchanged, with no stored MD5 read', () => {
+    const plan = planDeploy([js('big.js')], [remote('big.js', MULTIPART)], OPTIONS, knowing([['big.js', entry(MULTIPART)]]));
+    expect(plan.uploads).toEqual([]);
+    expect(plan.unchanged.map((f) => f.key)).toEqual(['big.js']);
+    expect(plan.headerUpdates).toEqual([]);
+  });
+
+  test('a multipart object whose ETag disagrees with its entry is a change', () => {
+    const plan = planDeploy([js('big.js')], [remote('big.js', MULTIPART)], OPTIONS, knowing([['big.js', entry(MD5_B)]]));
+    expect(plan.uploads.map((u) => [u.file.key, u.reason])).toEqual([['big.js', 'changed']]);
+  });
+
+  test('a new Cache-Control rule makes a header update of an unchanged file, carrying what its entry carries; it stays unchanged', () => {
+    const plan = planDeploy(
+      [js('app.js', 'max-age=60')],
+      [remote('app.js')],
+      OPTIONS,
+      knowing([['app.js', entry(MD5_A, undefined, { carried: { 'content-encoding': 'gzip' } })]]),
+    );
+    expect(plan.uploads).toEqual([]);
+    expect(plan.unchanged.map((f) => f.key)).toEqual(['app.js']);
+    expect(plan.headerUpdates).toEqual([
+      // The object as the planner knew it: the MD5 from the entry.
+      { file: js('app.js', 'max-age=60'), object: remote('app.js', MD5_A, 10, MD5_A), carried: { 'content-encoding': 'gzip' } },
+    ]);
+  });
+
+  test('an object with no entry is corrected from what HeadObject saw, carrying its other headers', () => {
+    const head: ObjectHead = { headers: { contentType: 'binary/octet-stream' }, carried: { 'content-disposition': 'inline' } };
+    const plan = planDeploy([js('app.js')], [remote('app.js')], OPTIONS, knowing([], [['app.js', head]]));
+    expect(plan.headerUpdates).toEqual([{ file: js('app.js'), object: remote('app.js'), carried: { 'content-disposition': 'inline' } }]);
+  });
+
+  test('an object with no entry whose HeadObject headers match the rules needs nothing', () => {
+    const head: ObjectHead = { headers: { contentType: JS }, carried: {} };
+    const plan = planDeploy([js('app.js')], [remote('app.js')], OPTIONS, knowing([], [['app.js', head]]));
+    expect(plan.headerUpdates).toEqual([]);
+    expect(plan.uploads).toEqual([]);
+  });
+
+  test('headers of an object over 5 GiB are corrected by uploading it again (CopyObject stops at 5 GiB)', () => {
+    const size = COPY_OBJECT_MAX_BYTES + 1;
+    const plan = planDeploy(
+      [js('huge.bin', 'max-age=60', size)],
+      [remote('huge.bin', MULTIPART, size)],
+      OPTIONS,
+      knowing([['huge.bin', entry(MULTIPART, undefined, { size })]]),
+    );
+    expect(plan.uploads.map((u) => [u.file.key, u.reason])).toEqual([['huge.bin', 'headers']]);
+    expect(plan.headerUpdates).toEqual([]);
+  });
+
+  test('keep-stale under a prefix: a stale asset is retained, a stale page deleted, an expired asset deleted', () => {
+    const day = 86_400_000;
+    const plan = planDeploy(
+      [js('pr-4/app.v2.js')],
+      [remote('pr-4/app.v2.js'), remote('pr-4/app.v1.js'), remote('pr-4/old.html'), remote('pr-4/app.v0.js')],
+      { ...OPTIONS, prefix: 'pr-4/', keepStaleMs: 7 * day },
+      knowing([['pr-4/app.v0.js', entry(MD5_A, undefined, { staleSince: NOW - 8 * day })]]),
+    );
+    expect(plan.retained).toEqual([{ key: 'pr-4/app.v1.js', since: NOW }]);
+    expect(plan.expiring).toEqual([{ key: 'pr-4/app.v0.js', since: NOW - 8 * day }]);
+    expect(plan.deletes).toEqual(['pr-4/app.v0.js', 'pr-4/old.html']);
+  });
+
+  test('delete: false retains nothing and deletes nothing', () => {
+    const plan = planDeploy([js('a.js')], [remote('a.js'), remote('b.js')], { ...OPTIONS, delete: false, keepStaleMs: 1000 }, LISTING_ONLY);
+    expect([plan.deletes, plan.retained, plan.expiring]).toEqual([[], [], []]);
   });
 });
 

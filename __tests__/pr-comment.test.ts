@@ -62,8 +62,11 @@ function result(overrides: Partial<DeployResult> = {}): DeployResult {
       ],
       deletes: ['pr-7/old.js'],
       unchanged: [file('pr-7/b.css'), file('pr-7/c.css'), file('pr-7/d.css')],
+      headerUpdates: [],
+      retained: [],
+      expiring: [],
     },
-    applied: { uploaded: 2, bytesUploaded: 3072, deleted: 1 },
+    applied: { uploaded: 2, bytesUploaded: 3072, deleted: 1, headersUpdated: 0 },
     siteUrl: 'https://d111111abcdef8.cloudfront.net',
     previewUrl: 'https://d111111abcdef8.cloudfront.net/pr-7/index.html',
     checks: [
@@ -177,7 +180,12 @@ describe('renderPrComment', () => {
   test('a deploy that failed after all its uploads says the files were uploaded and where the run failed, not "not updated"', () => {
     const failure = { stage: 'CloudFront invalidation', message: 'AccessDenied', leftBehind: 'All 2 files were uploaded.' };
     const body = renderPrComment(
-      result({ applied: { uploaded: 2, bytesUploaded: 3072, deleted: 0 }, failure, checksOutcome: 'skipped', checks: [] }),
+      result({
+        applied: { uploaded: 2, bytesUploaded: 3072, deleted: 0, headersUpdated: 0 },
+        failure,
+        checksOutcome: 'skipped',
+        checks: [],
+      }),
       config(),
     );
     expect(body).toContain(
@@ -188,7 +196,12 @@ describe('renderPrComment', () => {
   test('a deploy that failed part-way through its uploads says how many were uploaded and where the run failed', () => {
     const failure = { stage: 'Uploading', message: 'Upload failed: "pr-7/index.html"', leftBehind: '1 of 2 files was uploaded.' };
     const body = renderPrComment(
-      result({ applied: { uploaded: 1, bytesUploaded: 1024, deleted: 0 }, failure, checksOutcome: 'skipped', checks: [] }),
+      result({
+        applied: { uploaded: 1, bytesUploaded: 1024, deleted: 0, headersUpdated: 0 },
+        failure,
+        checksOutcome: 'skipped',
+        checks: [],
+      }),
       config(),
     );
     expect(body).toContain(
@@ -199,7 +212,7 @@ describe('renderPrComment', () => {
   test('a deploy that failed with writes begun but no file uploaded still says "not updated"', () => {
     const failure = { stage: 'Uploading', message: 'Upload failed: "pr-7/a.js"', leftBehind: 'Nothing was written or deleted.' };
     const body = renderPrComment(
-      result({ applied: { uploaded: 0, bytesUploaded: 0, deleted: 0 }, failure, checksOutcome: 'skipped', checks: [] }),
+      result({ applied: { uploaded: 0, bytesUploaded: 0, deleted: 0, headersUpdated: 0 }, failure, checksOutcome: 'skipped', checks: [] }),
       config(),
     );
     expect(body).toContain(
@@ -210,7 +223,13 @@ describe('renderPrComment', () => {
   test('a failed removal names the stage and what was left', () => {
     const failure = { stage: 'CloudFront invalidation', message: 'AccessDenied', leftBehind: "All 12 objects were deleted under 'pr-7/'." };
     const body = renderPrComment(
-      result({ mode: 'remove', applied: { uploaded: 0, bytesUploaded: 0, deleted: 12 }, failure, checks: [], checksOutcome: 'skipped' }),
+      result({
+        mode: 'remove',
+        applied: { uploaded: 0, bytesUploaded: 0, deleted: 12, headersUpdated: 0 },
+        failure,
+        checks: [],
+        checksOutcome: 'skipped',
+      }),
       config({ mode: 'auto' }, { action: 'closed' }),
     );
     expect(body).toContain(
@@ -223,6 +242,25 @@ describe('renderPrComment', () => {
     );
   });
 
+  test('header updates and retained objects join the changes when there are some', () => {
+    const base = result();
+    const plan = {
+      ...base.plan,
+      headerUpdates: [{ file: file('pr-7/b.css'), object: { key: 'pr-7/b.css', etag: 'e', size: 1 }, carried: {} }],
+      retained: [{ key: 'pr-7/old.v1.js', since: 0 }],
+    };
+    const applied = { uploaded: 2, bytesUploaded: 3072, deleted: 1, headersUpdated: 1 };
+    expect(renderPrComment(result({ plan, applied }), config())).toContain(
+      '| **Changes** | 2 uploaded (3.0 KiB), 1 headers updated, 1 deleted, 1 retained (keep-stale), 3 unchanged |',
+    );
+    expect(
+      renderPrComment(
+        result({ plan, applied: undefined, failure: { stage: 'Uploading', message: 'x', leftBehind: 'Nothing was deleted.' } }),
+        config(),
+      ),
+    ).toContain('| **Changes** | planned: 2 to upload, 1 header updates, 1 to delete, 1 to keep (keep-stale), 3 unchanged (not applied) |');
+  });
+
   test('without a site URL it says how to get one', () => {
     expect(renderPrComment(result({ previewUrl: undefined }), config())).toContain(
       '| **Preview** | not known (set `site-url` or `distribution-id`) |',
@@ -231,7 +269,12 @@ describe('renderPrComment', () => {
 
   test('remove mode says the preview is gone', () => {
     const body = renderPrComment(
-      result({ mode: 'remove', applied: { uploaded: 0, bytesUploaded: 0, deleted: 12 }, checks: [], checksOutcome: 'skipped' }),
+      result({
+        mode: 'remove',
+        applied: { uploaded: 0, bytesUploaded: 0, deleted: 12, headersUpdated: 0 },
+        checks: [],
+        checksOutcome: 'skipped',
+      }),
       config({ mode: 'auto' }, { action: 'closed' }),
     );
     expect(body).toBe(

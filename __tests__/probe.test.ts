@@ -203,6 +203,8 @@ describe('runChecks with the real prober against the edge variants', () => {
       ['site-root', true, '200 text/html'],
       ['spa-route', true, '200 text/html'],
       ['s3-private', true, '403 application/xml'],
+      // The bucket refuses the state to the edge, and the custom error response answers index.html.
+      ['state-private', true, '200 text/html'],
     ]);
     expect(edge.requests.map((r) => r.path)).toEqual(
       expect.arrayContaining(['/', expect.stringMatching(/^\/__deploy-check-77\/[0-9a-f]{12}$/)]),
@@ -222,6 +224,7 @@ describe('runChecks with the real prober against the edge variants', () => {
     expect(summary(results)).toEqual([
       ['site-root', true, '200 text/html'],
       ['spa-route', true, '200 text/html'],
+      ['state-private', true, '403 application/xml'],
     ]);
     expect(edge.requests.filter((r) => r.status !== 200)).toHaveLength(3);
   });

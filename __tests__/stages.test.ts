@@ -23,37 +23,45 @@ describe('leftBehind says what a failed run left, from what it did', () => {
     ['planned, nothing uploaded yet', { planned: { uploads: 3, deletes: 2 } }, 'Nothing was written or deleted.'],
     [
       'uploads stopped part-way',
-      { planned: { uploads: 10, deletes: 2 }, done: { uploaded: 3, deleted: 0 } },
+      { planned: { uploads: 10, deletes: 2 }, done: { uploaded: 3, deleted: 0, headersUpdated: 0 } },
       `3 of 10 files were uploaded; 2 stale objects were left in place. ${NO_INVALIDATION} A rerun converges the bucket.`,
     ],
     [
       'CreateInvalidation failed after every upload (deploy mode)',
-      { planned: { uploads: 4, deletes: 1 }, done: { uploaded: 4, deleted: 0 } },
+      { planned: { uploads: 4, deletes: 1 }, done: { uploaded: 4, deleted: 0, headersUpdated: 0 } },
       `All 4 files were uploaded; 1 stale object was left in place. ${NO_INVALIDATION} A rerun converges the bucket.`,
     ],
     [
       'CreateInvalidation failed after every upload, nothing stale',
-      { planned: { uploads: 1, deletes: 0 }, done: { uploaded: 1, deleted: 0 } },
+      { planned: { uploads: 1, deletes: 0 }, done: { uploaded: 1, deleted: 0, headersUpdated: 0 } },
       `The file was uploaded. ${NO_INVALIDATION}`,
     ],
     [
       'no distribution: nothing said about invalidation',
-      { invalidates: false, planned: { uploads: 2, deletes: 0 }, done: { uploaded: 1, deleted: 0 } },
+      { invalidates: false, planned: { uploads: 2, deletes: 0 }, done: { uploaded: 1, deleted: 0, headersUpdated: 0 } },
       '1 of 2 files was uploaded. A rerun converges the bucket.',
     ],
     [
       'the wait timed out: the invalidation exists, the deletions had not started',
-      { planned: { uploads: 1, deletes: 3 }, done: { uploaded: 1, deleted: 0 }, invalidation: { id: 'I1', status: 'InProgress' } },
+      {
+        planned: { uploads: 1, deletes: 3 },
+        done: { uploaded: 1, deleted: 0, headersUpdated: 0 },
+        invalidation: { id: 'I1', status: 'InProgress' },
+      },
       'The file was uploaded; 3 stale objects were left in place. Invalidation I1 was created (InProgress). A rerun converges the bucket.',
     ],
     [
       'deletions failed part-way',
-      { planned: { uploads: 0, deletes: 5 }, done: { uploaded: 0, deleted: 2 }, invalidation: { id: 'I2', status: 'Completed' } },
+      {
+        planned: { uploads: 0, deletes: 5 },
+        done: { uploaded: 0, deleted: 2, headersUpdated: 0 },
+        invalidation: { id: 'I2', status: 'Completed' },
+      },
       '2 of 5 stale objects were deleted; 3 stale objects were left in place. Invalidation I2 was created (Completed). A rerun converges the bucket.',
     ],
     [
       'remove mode: the invalidation failed after the deletion (it runs first there)',
-      { mode: 'remove', planned: { uploads: 0, deletes: 12 }, done: { uploaded: 0, deleted: 12 } },
+      { mode: 'remove', planned: { uploads: 0, deletes: 12 }, done: { uploaded: 0, deleted: 12, headersUpdated: 0 } },
       "All 12 objects were deleted under 'pr-7/'. No CloudFront invalidation was made: the edge may serve the removed files until their cache expires, and a rerun will not invalidate them (it finds nothing to delete): invalidate '/pr-7/*' by hand.",
     ],
     [
@@ -77,7 +85,7 @@ function emptyResult(): DeployResult {
     dryRun: false,
     bucket: 'site',
     prefix: '',
-    plan: { uploads: [], deletes: [], unchanged: [] },
+    plan: { uploads: [], deletes: [], unchanged: [], headerUpdates: [], retained: [], expiring: [] },
     checks: [],
     checksOutcome: 'skipped',
     timings: {},
@@ -120,8 +128,11 @@ describe('the stage runner records the first failure with its stage and aftermat
       ],
       deletes: ['old.js'],
       unchanged: [],
+      headerUpdates: [],
+      retained: [],
+      expiring: [],
     };
-    result.applied = { uploaded: 2, bytesUploaded: 2, deleted: 0 };
+    result.applied = { uploaded: 2, bytesUploaded: 2, deleted: 0, headersUpdated: 0 };
     const stage = stageRunner(result, { invalidates: true });
     const denied = Object.assign(new Error('User is not authorized to perform: cloudfront:CreateInvalidation'), {
       name: 'AccessDenied',

@@ -15,8 +15,11 @@ function result(uploads: number, deletes: number, overrides: Partial<DeployResul
       uploads: Array.from({ length: uploads }, (_, i) => ({ file: file(`pr-7/assets/f${i}.js`), reason: 'new' as const })),
       deletes: Array.from({ length: deletes }, (_, i) => `pr-7/old/f${i}.js`),
       unchanged: [file('pr-7/index.html')],
+      headerUpdates: [],
+      retained: [],
+      expiring: [],
     },
-    applied: { uploaded: uploads, bytesUploaded: uploads * 100, deleted: deletes },
+    applied: { uploaded: uploads, bytesUploaded: uploads * 100, deleted: deletes, headersUpdated: 0 },
     siteUrl: 'https://d111.cloudfront.net',
     previewUrl: 'https://d111.cloudfront.net/pr-7/index.html',
     checks: [
@@ -58,6 +61,42 @@ test('a 10,000-file deploy: lists are capped, the page stays small', () => {
   expect(Buffer.byteLength(md)).toBeLessThan(64 * 1024);
 });
 
+test('header updates, retained and expired objects: counted, and listed in folds of their own', () => {
+  const since = Date.UTC(2026, 11, 1, 12, 0, 0);
+  const base = result(0, 1);
+  const md = renderSummary({
+    ...base,
+    plan: {
+      ...base.plan,
+      headerUpdates: [{ file: file('pr-7/app.js'), object: { key: 'pr-7/app.js', etag: 'e', size: 100 }, carried: {} }],
+      retained: [{ key: 'pr-7/assets/old.js', since }],
+      expiring: [{ key: 'pr-7/old/f0.js', since }],
+    },
+    applied: { uploaded: 0, bytesUploaded: 0, deleted: 1, headersUpdated: 1 },
+  });
+  expect(md).toContain('| headers updated | 1 | 1 |');
+  expect(md).toContain('| retained (keep-stale) | 1 | 1 |');
+  expect(md).toContain('<details><summary>Header updates (no body re-sent) (1)</summary>');
+  expect(md).toContain('headers  pr-7/app.js');
+  expect(md).toContain('expired  pr-7/old/f0.js');
+  expect(md).toContain('stale since 2026-12-01T12:00:00.000Z  pr-7/assets/old.js');
+});
+
+test('a failed warn-only check (state-private) shows as a warning, not a failure', () => {
+  const warning = {
+    name: 'state-private' as const,
+    url: 'https://d111.cloudfront.net/pr-7/.deploy-state.json',
+    expected: 'not served (403, 404 or the SPA fallback)',
+    got: '200 application/json',
+    passed: false,
+    warnOnly: true,
+    diagnosis: 'The deploy state is served to anyone.',
+  };
+  const md = renderSummary(result(1, 0, { checks: [warning] }));
+  expect(md).toContain('| ⚠️ warning: The deploy state is served to anyone. |');
+  expect(md).not.toContain('❌');
+});
+
 test('a failure and a dry run say so in the headline', () => {
   const failure = { stage: 'Listing s3://site/pr-7/', message: 'boom', leftBehind: 'Nothing was written or deleted.' };
   expect(renderSummary(result(1, 0, { failure })).split('\n')[0]).toBe(
@@ -70,7 +109,7 @@ test('a failure and a dry run say so in the headline', () => {
 
 test('a failure shows the error and what was left behind, under the counts of what was done', () => {
   const failure = { stage: 'Uploading', message: '1 upload(s) of assets failed: "pr-7/a.js"', leftBehind: '2 of 3 files were uploaded.' };
-  const md = renderSummary(result(3, 0, { failure, applied: { uploaded: 2, bytesUploaded: 200, deleted: 0 } }));
+  const md = renderSummary(result(3, 0, { failure, applied: { uploaded: 2, bytesUploaded: 200, deleted: 0, headersUpdated: 0 } }));
   expect(md).toContain('| uploaded | 3 | 2 |');
   expect(md).toContain('**Error:** 1 upload(s) of assets failed: "pr-7/a.js"\n\n**Left behind:** 2 of 3 files were uploaded.');
 });

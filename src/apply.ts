@@ -1,6 +1,7 @@
 /**
  * Executes a plan in the order visitors need: assets, then HTML, then the index document, each
- * phase finished before the next starts; deletions come separately, after everything else.
+ * phase finished before the next starts; then header updates; deletions come separately, after
+ * everything else.
  */
 import * as core from '@actions/core';
 import pMap from 'p-map';
@@ -9,11 +10,14 @@ import type { ObjectStore } from './ports.js';
 import { withProgress, type Progress, type ProgressDeps } from './report/progress.js';
 import { describeError } from './retry.js';
 import type { Span } from './stages.js';
-import type { FileKind, PlannedUpload } from './types.js';
+import type { CarriedHeaders, FileKind, HeaderUpdate, PlannedUpload } from './types.js';
 
 export interface UploadStats {
   uploaded: number;
   bytesUploaded: number;
+  headersUpdated: number;
+  /** Per key written: the ETag S3 returned, and what a header update carried over (for the deploy state). */
+  written: Map<string, { etag: string; carried?: CarriedHeaders }>;
 }
 
 const PHASES: { kind: FileKind; label: string; done: (n: number) => string }[] = [
@@ -80,7 +84,7 @@ async function uploadPhase(
     async ({ file, reason }) => {
       if (failed.length > 0) return;
       try {
-        await store.put(file, (bytes) => progress.add(0, bytes));
+        stats.written.set(file.key, await store.put(file, (bytes) => progress.add(0, bytes)));
         progress.add(1, 0);
         stats.uploaded++;
         stats.bytesUploaded += file.size;
@@ -93,6 +97,43 @@ async function uploadPhase(
     { concurrency },
   );
   return failed;
+}
+
+/**
+ * CopyObject onto itself for each object whose headers drifted: no body is sent. Any failure fails
+ * the run before the deletions, naming the keys (a copy refused because the object changed since
+ * the listing included: a rerun plans it again).
+ */
+export async function updateAllHeaders(
+  store: ObjectStore,
+  updates: HeaderUpdate[],
+  concurrency: number,
+  stats: UploadStats,
+): Promise<void> {
+  const failed: string[] = [];
+  await pMap(
+    updates,
+    async (update) => {
+      try {
+        const { etag } = await store.updateHeaders(update);
+        stats.written.set(update.file.key, { etag, carried: update.carried });
+        stats.headersUpdated++;
+        core.debug(`updated the headers of ${update.file.key}`);
+      } catch (err) {
+        failed.push(update.file.key);
+        core.error(`Header update of '${update.file.key}' failed: ${describeError(err)}`);
+      }
+    },
+    { concurrency },
+  );
+  if (failed.length > 0) {
+    throw new DeployError(
+      `${failed.length} header update(s) failed; the uploads are done and nothing was deleted. Rerun to converge`,
+      failed,
+    );
+  }
+  if (updates.length > 0)
+    core.info(`Updated the headers of ${updates.length} object${updates.length === 1 ? '' : 's'} without re-sending their bodies.`);
 }
 
 /** Deletes in batches; `stats.deleted` counts the deletions as they land, so a failure still reports what was done. */

@@ -1,10 +1,11 @@
 /**
  * The pipeline, top to bottom, wiring only:
- * config → credentials → scan → (list ‖ hash ‖ doctor's reads) → plan → doctor → apply (upload) → invalidate → delete → checks → report.
+ * config → credentials → scan → (list + deploy state ‖ hash ‖ doctor's reads) → plan → doctor → apply
+ * (upload, header updates) → invalidate → delete → write the deploy state → checks → report.
  * mode audit: credentials → doctor → checks → report. Once the inputs parse, every run reports, whichever stage fails.
  */
 import * as core from '@actions/core';
-import { deleteAll, uploadAll } from './apply.js';
+import { deleteAll, updateAllHeaders, uploadAll, type UploadStats } from './apply.js';
 import { createAwsClients, createStsClient } from './aws/clients.js';
 import { createBucketConfigReads } from './aws/bucket-config.js';
 import { createCdn, createDistributionLookup } from './aws/cloudfront.js';
@@ -27,7 +28,9 @@ import type { InputName } from './names.js';
 import { refuseOverDeleteLimit } from './plan/delete-limit.js';
 import { planDeploy, planRemoval } from './plan/plan.js';
 import type { Cdn, ObjectStore } from './ports.js';
-import { listRemote, startListing } from './remote/list.js';
+import { listRemote, startListing, type RemoteView } from './remote/list.js';
+import { stateKey } from './remote/state.js';
+import { saveAfterRun } from './remote/state-store.js';
 import { logPlan } from './report/plan-log.js';
 import { withProgress } from './report/progress.js';
 import { checksOutcome, newResult, previewUrl, report } from './report/report.js';
@@ -101,39 +104,58 @@ async function deploy(cfg: Config, result: DeployResult, stage: Stage, counters:
       stage,
     );
   const found = cfg.mode === 'deploy' ? await stage('scan', `Scanning ${cfg.sourceDir}`, () => findSourceFiles(cfg)) : [];
-  // The folder passed its guards: list the bucket and read its configuration while the files are hashed.
-  const listing = stage.span('listing', () => startListing(store, cfg.prefix));
+  // The folder passed its guards: list the bucket (and read the deploy state) and its configuration while the files are hashed.
+  const listing = startListing(store, cfg);
+  void stage.span('listing', () => listing.objects); // a bar on the timeline; awaited in the list stage
   const doctoring = stage.span('doctor reads', () => startDoctor(reader, cfg));
   const local = await stage('hash', `Hashing ${found.length} files`, () =>
     withProgress('Hashing', { files: found.length, bytes: totalSizeWhenAsked(found) }, (progress) => hashSourceFiles(found, progress)),
   );
-  const remote = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, listing, local, cfg));
+  const view = await stage('list', `Listing s3://${cfg.bucket}/${cfg.prefix}`, () => listRemote(store, listing, local, cfg));
+  const now = Date.now();
   await stage('plan', 'Plan', () => {
-    result.plan = cfg.mode === 'deploy' ? planDeploy(local, remote, cfg) : planRemoval(remote);
-    logPlan(result.plan, cfg.dryRun);
-    // Refused before any write, dry run included; removing a preview deletes all of it by design.
-    if (cfg.mode === 'deploy') refuseOverDeleteLimit(result.plan.deletes.length, remote.length, cfg);
+    const knowledge = { entries: view.state?.parsed.state.entries ?? new Map(), heads: view.heads, now };
+    result.plan = cfg.mode === 'deploy' ? planDeploy(local, view.remote, cfg, knowledge) : planRemoval(view.remote);
+    logPlan(result.plan, cfg.dryRun, cfg.keepStaleMs);
+    // Refused before any write, dry run included; removing a preview deletes all of it by design. Retained objects are not deletions.
+    if (cfg.mode === 'deploy') refuseOverDeleteLimit(result.plan.deletes.length, view.remote.length, cfg);
   });
   await doctor(cfg, doctoring, result, stage);
   // A dry run stops here, but still reports (summary, outputs).
-  if (!cfg.dryRun) await execute(cfg, local, { store, cdn }, result, stage);
+  if (!cfg.dryRun) await execute(cfg, { store, cdn, view, local, now }, result, stage);
 }
 
-/** Writes the plan, then proves it: upload → invalidate (→ wait) → delete → checks (remove: delete → invalidate). */
-async function execute(
-  cfg: Config,
-  local: LocalFile[],
-  { store, cdn }: { store: ObjectStore; cdn: Cdn },
-  result: DeployResult,
-  stage: Stage,
-) {
+interface Run {
+  store: ObjectStore;
+  cdn: Cdn;
+  view: RemoteView;
+  local: LocalFile[];
+  now: number;
+}
+
+/**
+ * Writes the plan, then proves it: upload → header updates → invalidate (→ wait) → delete → deploy
+ * state → checks (remove: delete, the state too → invalidate).
+ */
+async function execute(cfg: Config, { store, cdn, view, local, now }: Run, result: DeployResult, stage: Stage) {
   const { plan } = result;
-  const applied = { uploaded: 0, bytesUploaded: 0, deleted: 0 };
+  const applied: UploadStats & { deleted: number } = { uploaded: 0, bytesUploaded: 0, deleted: 0, headersUpdated: 0, written: new Map() };
   result.applied = applied;
   await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied, stage.span));
-  if (cfg.mode === 'remove') await stage('delete', 'Deleting', () => deleteAll(store, plan.deletes, applied));
+  if (plan.headerUpdates.length > 0) {
+    await stage('headers', 'Updating headers', () => updateAllHeaders(store, plan.headerUpdates, cfg.concurrency, applied));
+  }
+  if (cfg.mode === 'remove') {
+    await stage('delete', 'Deleting', async () => {
+      await deleteAll(store, plan.deletes, applied);
+      // The deploy state goes with the prefix, uncounted: it is not a file of the site.
+      if (view.stateListed) await deleteAll(store, [stateKey(cfg.prefix)], { deleted: 0 });
+    });
+  }
   await stage('invalidate', 'CloudFront invalidation', async () => {
-    const changedKeys = [...plan.uploads.map((upload) => upload.file.key), ...plan.deletes];
+    // Header updates too: edges hold copies with the old headers. Retained objects did not change.
+    const updated = plan.headerUpdates.map((update) => update.file.key);
+    const changedKeys = [...plan.uploads.map((upload) => upload.file.key), ...updated, ...plan.deletes];
     const { result: invalidation, skipped } = await startInvalidation(cdn, cfg, changedKeys);
     result.invalidationSkipped = skipped;
     result.invalidation = invalidation;
@@ -144,6 +166,8 @@ async function execute(
   if (cfg.mode === 'deploy') {
     // Stale objects go only after the new index is live and cached copies are being dropped.
     await stage('delete', 'Deleting stale objects', () => deleteAll(store, plan.deletes, applied));
+    const { state } = view;
+    if (state) await stage('state', 'Deploy state', () => saveAfterRun(store, cfg, { state, view, local, plan, applied, now }));
     const index = local.find((file) => file.kind === 'index');
     const proof = index && indexProof(index.md5, cfg.distributionId, result.invalidation);
     result.checks = await stage('checks', 'Post-deploy checks', () =>

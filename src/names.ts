@@ -12,6 +12,7 @@ export const Inputs = {
   IndexDocument: 'index-document',
   Concurrency: 'concurrency',
   Force: 'force',
+  KeepStale: 'keep-stale',
   DryRun: 'dry-run',
   Mode: 'mode',
   DistributionId: 'distribution-id',
@@ -47,6 +48,8 @@ export const Outputs = {
   DeploymentId: 'deployment-id',
   Doctor: 'doctor',
   DoctorFindings: 'doctor-findings',
+  Retained: 'retained',
+  HeadersUpdated: 'headers-updated',
 } as const;
 
 export type OutputName = (typeof Outputs)[keyof typeof Outputs];

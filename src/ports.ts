@@ -2,18 +2,28 @@
  * The narrow interfaces through which stages touch the outside world. Only the adapters in aws/,
  * github/ and http/ import SDKs; tests hand in fakes or adapters pointed at local servers.
  */
-import type { LocalFile, RemoteObject } from './types.js';
+import type { HeaderUpdate, LocalFile, ObjectHead, RemoteObject } from './types.js';
 
 export interface ObjectStore {
   /** Every object whose key starts with `prefix` (all pages). */
   list(prefix: string): Promise<RemoteObject[]>;
-  /** The hex MD5 stored in the object's metadata at upload, if any. */
-  readStoredMd5(key: string): Promise<string | undefined>;
+  /** HeadObject: the stored MD5, the managed headers and what a header update must carry over. */
+  head(key: string): Promise<ObjectHead>;
   /**
    * Upload one file with its headers and MD5 metadata, each body proven by its Content-MD5; multipart
    * for large files. `onBytes` hears of bytes as they land (part by part), for progress lines.
+   * Returns the ETag S3 gave it (unquoted).
    */
-  put(file: LocalFile, onBytes?: (bytes: number) => void): Promise<void>;
+  put(file: LocalFile, onBytes?: (bytes: number) => void): Promise<{ etag: string }>;
+  /** Replace an object's headers without sending its body (CopyObject onto itself). Returns the new ETag. */
+  updateHeaders(update: HeaderUpdate): Promise<{ etag: string }>;
+  /** A small object's text and ETag (unquoted); undefined when there is none. */
+  readText(key: string): Promise<{ text: string; etag: string } | undefined>;
+  /**
+   * Conditional write: only over the object with `expectedEtag`, or only where none exists
+   * (undefined). 'precondition-failed' when the condition did not hold.
+   */
+  writeText(key: string, text: string, expectedEtag: string | undefined): Promise<'written' | 'precondition-failed'>;
   /** Delete up to 1,000 keys in one request; returns the keys the server refused, with why. */
   deleteBatch(keys: string[]): Promise<DeleteFailure[]>;
 }

@@ -75,8 +75,8 @@ export interface RunFacts {
   mode: 'deploy' | 'remove' | 'audit';
   dryRun: boolean;
   prefix: string;
-  planned: { uploads: number; deletes: number };
-  done: { uploaded: number; deleted: number };
+  planned: { uploads: number; deletes: number; headerUpdates?: number };
+  done: { uploaded: number; deleted: number; headersUpdated?: number };
   invalidates: boolean;
   /** The invalidation this run created, if any. */
   invalidation?: { id: string; status: string };
@@ -87,8 +87,12 @@ function factsOf(result: DeployResult, scope: RunScope): RunFacts {
     mode: result.mode,
     dryRun: result.dryRun,
     prefix: result.prefix,
-    planned: { uploads: result.plan.uploads.length, deletes: result.plan.deletes.length },
-    done: { uploaded: result.applied?.uploaded ?? 0, deleted: result.applied?.deleted ?? 0 },
+    planned: { uploads: result.plan.uploads.length, deletes: result.plan.deletes.length, headerUpdates: result.plan.headerUpdates.length },
+    done: {
+      uploaded: result.applied?.uploaded ?? 0,
+      deleted: result.applied?.deleted ?? 0,
+      headersUpdated: result.applied?.headersUpdated ?? 0,
+    },
     invalidates: scope.invalidates,
     invalidation: result.invalidation,
   };
@@ -103,10 +107,12 @@ function factsOf(result: DeployResult, scope: RunScope): RunFacts {
 export function leftBehind(facts: RunFacts): string {
   if (facts.dryRun) return 'Nothing was written (dry run).';
   const { planned, done } = facts;
-  const wrote = done.uploaded > 0 || done.deleted > 0;
+  const headers = { planned: planned.headerUpdates ?? 0, done: done.headersUpdated ?? 0 };
+  const wrote = done.uploaded > 0 || done.deleted > 0 || headers.done > 0;
   if (!wrote && facts.invalidation === undefined) return 'Nothing was written or deleted.';
   const parts: string[] = [];
   if (planned.uploads > 0) parts.push(fraction(done.uploaded, planned.uploads, 'file', 'uploaded'));
+  if (headers.planned > 0) parts.push(fraction(headers.done, headers.planned, 'header update', 'made'));
   if (facts.mode === 'deploy') {
     const stale = planned.deletes - done.deleted;
     if (done.deleted > 0) parts.push(fraction(done.deleted, planned.deletes, 'stale object', 'deleted'));
@@ -120,7 +126,7 @@ export function leftBehind(facts: RunFacts): string {
   } else if (facts.invalidates && wrote) {
     sentences.push(noInvalidation(facts));
   }
-  const unfinished = done.uploaded < planned.uploads || done.deleted < planned.deletes;
+  const unfinished = done.uploaded < planned.uploads || done.deleted < planned.deletes || headers.done < headers.planned;
   // A removal stopped part-way already said what a rerun does.
   const rerunSaid = facts.mode === 'remove' && facts.invalidation === undefined && facts.invalidates;
   if (unfinished && !rerunSaid) sentences.push('A rerun converges the bucket.');

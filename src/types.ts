@@ -31,11 +31,51 @@ export interface RemoteObject {
   size: number;
   /** ETag without quotes: a hex MD5, or `<hex>-<parts>` for multipart uploads. */
   etag: string;
-  /** Hex MD5 from the object's metadata, when it was read with HeadObject. */
+  /** Hex MD5 of the content when known without the ETag: from the deploy state, or a HeadObject. */
   storedMd5?: string;
+  /** As listed; absent means STANDARD. */
+  storageClass?: string;
 }
 
-export type UploadReason = 'new' | 'changed' | 'forced';
+/**
+ * Every header the action sets on an object (the MD5 metadata aside: it describes the content).
+ * Uploads and header updates both send exactly these, and the fingerprint covers all of them.
+ */
+export interface ManagedHeaders {
+  contentType?: string;
+  cacheControl?: string;
+}
+
+/** Headers the action does not manage but a header update keeps (lower-case HTTP names → values). */
+export type CarriedHeaders = Readonly<Record<string, string>>;
+
+/** What a HeadObject tells beyond the listing. */
+export interface ObjectHead {
+  /** Hex MD5 from the object's metadata, when it has one. */
+  storedMd5?: string;
+  /** The object's values of the headers the action manages. */
+  headers: ManagedHeaders;
+  /** What a header update must keep: the headers the action does not manage. */
+  carried: CarriedHeaders;
+}
+
+/** An unchanged file whose object needs its headers corrected (CopyObject onto itself). */
+export interface HeaderUpdate {
+  file: LocalFile;
+  /** As listed: the copy is made only while the object still has this ETag. */
+  object: RemoteObject;
+  carried: CarriedHeaders;
+}
+
+/** A stale object kept by keep-stale, or expiring in this run. */
+export interface StaleObject {
+  key: string;
+  /** Epoch milliseconds since which it has been stale. */
+  since: number;
+}
+
+/** `headers`: the headers differ and the object is over CopyObject's 5 GiB, so the body goes again. */
+export type UploadReason = 'new' | 'changed' | 'forced' | 'headers';
 
 export interface PlannedUpload {
   file: LocalFile;
@@ -46,15 +86,23 @@ export interface PlannedUpload {
 export interface Plan {
   /** In upload order: assets, then HTML, then the index document. */
   uploads: PlannedUpload[];
-  /** Keys to delete, after every upload. */
+  /** Keys to delete, after every upload: stale HTML, and with keep-stale what has expired. */
   deletes: string[];
+  /** Every file in scope that is not uploaded, header updates included. */
   unchanged: LocalFile[];
+  /** Unchanged files whose headers differ from the rules. */
+  headerUpdates: HeaderUpdate[];
+  /** Stale objects kept by keep-stale (not deleted, not invalidated). */
+  retained: StaleObject[];
+  /** Stale objects whose keep-stale time is over: also in `deletes`. */
+  expiring: StaleObject[];
 }
 
 export interface ApplyResult {
   uploaded: number;
   bytesUploaded: number;
   deleted: number;
+  headersUpdated: number;
 }
 
 export interface InvalidationResult {
@@ -66,7 +114,7 @@ export interface InvalidationResult {
   waitedSeconds?: number;
 }
 
-export type CheckName = 'site-root' | 'spa-route' | 's3-private';
+export type CheckName = 'site-root' | 'spa-route' | 's3-private' | 'state-private';
 
 export interface CheckResult {
   name: CheckName;
@@ -77,6 +125,8 @@ export interface CheckResult {
   passed: boolean;
   /** Plain-words cause and fix when it failed. */
   diagnosis?: string;
+  /** A check that only warns: when it fails it is reported, and never fails the job (state-private). */
+  warnOnly?: boolean;
 }
 
 export type ChecksOutcome = 'passed' | 'failed' | 'skipped';
@@ -100,8 +150,10 @@ export type StageName =
   | 'plan'
   | 'doctor'
   | 'apply'
+  | 'headers'
   | 'invalidate'
   | 'delete'
+  | 'state'
   | 'checks'
   | 'report';
 

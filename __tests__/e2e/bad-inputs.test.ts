@@ -58,6 +58,7 @@ const VALID: Record<InputName, string> = {
   'index-document': 'index.html',
   concurrency: '4',
   force: 'false',
+  'keep-stale': '7d',
   'dry-run': 'false',
   mode: 'deploy',
   'distribution-id': 'E1ABCDEF2GHIJK',
@@ -135,6 +136,10 @@ const MALFORMED: Record<InputName, [string, RegExp][]> = {
     ['257', /is not a whole number/],
   ],
   force: NOT_BOOLEAN,
+  'keep-stale': [
+    ['7', /'7' is not a duration.*a whole number with a unit/],
+    ['366d', /at most 365d/],
+  ],
   'dry-run': NOT_BOOLEAN,
   mode: [
     ['nuke', /'nuke' is not allowed\. Use one of: deploy, remove, auto/],
@@ -333,6 +338,7 @@ test.each(ACCEPTED.map(([input, value, prefix]) => [input, preview(value), value
     expect([run.code, run.stderr]).toEqual([0, '']);
     // A root deploy deletes keep.js (it is not in the source); a prefix deploy leaves it alone.
     await bed.expectBucketEquals(SITE, prefix);
-    expect(await bed.s3.listKeys(BUCKET)).toHaveLength(Object.keys(SITE).length + (prefix ? 1 : 0));
+    // The site, its deploy state, and keep.js when the deploy was under a prefix.
+    expect(await bed.s3.listKeys(BUCKET)).toHaveLength(Object.keys(SITE).length + 1 + (prefix ? 1 : 0));
   },
 );

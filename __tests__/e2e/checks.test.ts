@@ -209,7 +209,21 @@ describe('the action fails the job when the pipeline is wrong, and says why', ()
     const before = direct.requests.length;
     const run = await deploy({ 'check-routes': 'none', 's3-check-url': 'none' });
     expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 0, checks: 'passed' });
-    expect(edge.requests.map((r) => r.path)).toEqual(['/']);
+    expect(edge.requests.map((r) => r.path).sort()).toEqual(['/', '/.deploy-state.json']);
     expect(direct.requests.length).toBe(before);
+  });
+
+  it('a deploy state the edge serves is a warning, never a failure', async () => {
+    const leaky = await startEdge({ origin: s3Origin(s3, BUCKET), ca, servesDeployState: true });
+    try {
+      const run = await deploy({ 'site-url': leaky.url });
+      expect({ code: run.code, checks: run.outputs.checks }).toEqual({ code: 0, checks: 'passed' });
+      expect(run.stdout).toMatch(
+        /::warning::state-private .*\/\.deploy-state\.json: 200 application\/json .*Deny it to CloudFront in the bucket policy/,
+      );
+      expect(run.summary).toMatch(/\| state-private \| .* \| ⚠️ warning: The deploy state is served to anyone/);
+    } finally {
+      await leaky.close();
+    }
   });
 });

@@ -78,8 +78,10 @@ test('first deploy uploads every file byte for byte, with headers, in order, and
   expect(run.summary).toContain('Deployed to `s3://site-bucket/`');
   expect(run.summary).toMatch(/\| uploaded \| 9 \| 9 \|/);
 
-  // Order: every asset before any HTML page, the index document last.
-  const puts = bed.s3.requests.filter((r) => r.operation === 'PutObject').map((r) => r.path.slice(BUCKET.length + 2));
+  // Order: every asset before any HTML page, the index document last; then, once, the deploy state.
+  const writes = bed.s3.requests.filter((r) => r.operation === 'PutObject').map((r) => r.path.slice(BUCKET.length + 2));
+  expect(writes.at(-1)).toBe('.deploy-state.json');
+  const puts = writes.slice(0, -1);
   expect(puts).toHaveLength(9);
   const lastAsset = Math.max(...puts.map((k, i) => (k.endsWith('.html') ? -1 : i)));
   const firstHtml = puts.findIndex((k) => k.endsWith('.html'));
@@ -89,13 +91,13 @@ test('first deploy uploads every file byte for byte, with headers, in order, and
   expect(bed.s3.count('HeadObject')).toBe(0);
 });
 
-test('redeploy after touching every mtime makes zero writes: one listing, no HEAD', async () => {
+test('redeploy after touching every mtime makes zero writes: one listing, one read of the deploy state, no HEAD', async () => {
   expect((await deploy()).code).toBe(0);
   touchAll(path.join(bed.workspace, 'build'));
   bed.s3.resetRequests();
   const run = await deploy();
   expect(run.code).toBe(0);
-  expect(bed.s3.requests.map((r) => r.operation)).toEqual(['ListObjectsV2']);
+  expect(bed.s3.requests.map((r) => r.operation).sort()).toEqual(['GetObject', 'ListObjectsV2']);
   expect(run.outputs).toMatchObject({ uploaded: '0', deleted: '0', unchanged: '9', 'bytes-uploaded': '0' });
 });
 
@@ -112,6 +114,7 @@ test('a change, an addition and a deletion: exactly those writes, deletions afte
     expect.stringMatching(/^PutObject \/site-bucket\/static\/(new\.js|style\.css)$/),
     expect.stringMatching(/^PutObject \/site-bucket\/static\/(new\.js|style\.css)$/),
     'DeleteObjects /site-bucket/',
+    'PutObject /site-bucket/.deploy-state.json',
   ]);
   expect(run.outputs).toMatchObject({ uploaded: '2', deleted: '1', unchanged: '7' });
   const { 'static/app.3c7b.js.map': _gone, ...rest } = SITE;
@@ -164,7 +167,7 @@ test('force re-uploads unchanged files', async () => {
   bed.s3.resetRequests();
   const run = await deploy({ force: 'true', 'cache-control': '**/*.html: no-store\n**: max-age=60' });
   expect(run.code).toBe(0);
-  expect(bed.s3.count('PutObject')).toBe(9);
+  expect(bed.s3.count('PutObject')).toBe(9 + 1); // the files, then the deploy state
   expect((await bed.s3.getObject(BUCKET, 'index.html')).cacheControl).toBe('no-store');
   expect((await bed.s3.getObject(BUCKET, 'static/style.css')).cacheControl).toBe('max-age=60');
 });
@@ -175,6 +178,7 @@ test('include limits both sides: files outside it are neither uploaded nor delet
   expect(run.code).toBe(0);
   // A glob without a slash matches at any depth: `index.html` takes about/index.html too.
   expect((await bed.s3.listKeys(BUCKET)).sort()).toEqual([
+    '.deploy-state.json',
     'about/index.html',
     'index.html',
     'legacy/keep.txt',
@@ -195,7 +199,7 @@ test('mode remove deletes everything under the prefix and nothing else', async (
   expect(run.outputs).toMatchObject({ deleted: '2', uploaded: '0' });
 });
 
-test('large files go multipart with their MD5 in metadata; a redeploy knows them unchanged from their ETag, or else from the stored MD5', async () => {
+test('large files go multipart with their MD5 in metadata; a redeploy knows them unchanged from the deploy state, or else from the stored MD5', async () => {
   const big = Buffer.alloc(20 * 1024 * 1024 + 17);
   for (let i = 0; i < big.length; i += 4096) big[i] = i % 251;
   await makeSite(path.join(bed.workspace, 'build'), { 'video/big.bin': big });
@@ -210,7 +214,7 @@ test('large files go multipart with their MD5 in metadata; a redeploy knows them
   bed.s3.resetRequests();
   const run = await deploy();
   expect(run.code).toBe(0);
-  expect(bed.s3.requests.map((r) => r.operation).sort()).toEqual(['ListObjectsV2']);
+  expect(bed.s3.requests.map((r) => r.operation).sort()).toEqual(['GetObject', 'ListObjectsV2']);
   expect(run.outputs.uploaded).toBe('0');
 
   // Uploaded by another tool in 5 MiB parts: an ETag of other parts, so the stored MD5 decides.
@@ -230,8 +234,10 @@ test('large files go multipart with their MD5 in metadata; a redeploy knows them
   bed.s3.resetRequests();
   const again = await deploy();
   expect(again.code).toBe(0);
-  expect(bed.s3.requests.map((r) => r.operation).sort()).toEqual(['HeadObject', 'ListObjectsV2']);
-  expect(again.outputs.uploaded).toBe('0');
+  // Its ETag no longer matches the state's entry: read once; the body is the same, its headers are
+  // not (that upload set no Content-Type), so they are corrected in place and the state written.
+  expect(bed.s3.requests.map((r) => r.operation).sort()).toEqual(['CopyObject', 'GetObject', 'HeadObject', 'ListObjectsV2', 'PutObject']);
+  expect(again.outputs).toMatchObject({ uploaded: '0', 'headers-updated': '1' });
 });
 
 test('four multipart uploads at concurrency 16: at most two are open at once (two at the peak), and all four complete', async () => {

@@ -184,7 +184,7 @@ test('without deployments: write (403): one warning naming the permission, exit 
   expect(warnings[0]).toContain("'permissions: deployments: write'");
   expect(deploymentCalls()).toEqual(['POST /deployments']);
   expect(run.outputs['deployment-id']).toBe('');
-  expect(await bed.s3.listKeys(BUCKET, 'pr-7/')).toEqual(['pr-7/assets/app.js', 'pr-7/index.html']);
+  expect(await bed.s3.listKeys(BUCKET, 'pr-7/')).toEqual(['pr-7/.deploy-state.json', 'pr-7/assets/app.js', 'pr-7/index.html']);
 });
 
 test('github-deployment true on a push: a production deployment of GITHUB_SHA, success with the site URL', async () => {

@@ -6,6 +6,7 @@
 import { jest } from '@jest/globals';
 import {
   AbortMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
   GetObjectCommand,
@@ -296,6 +297,100 @@ describe('S3 proxy: refusals S3 makes and s3rver does not', () => {
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'hooked.txt', Body: 'x' }));
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'hooked-2.txt', Body: 'y' }));
     expect(seen).toEqual(['hook; stored: false']);
+  });
+});
+
+describe('S3 proxy: conditional writes and copies as S3 does them', () => {
+  const errorOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (err: { name: string; $metadata?: { httpStatusCode?: number } }) => [err.name, err.$metadata?.httpStatusCode],
+    );
+
+  test('If-None-Match: * writes a new key once, then answers 412 PreconditionFailed', async () => {
+    const put = () => client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'cond/new.json', Body: Buffer.from('1'), IfNoneMatch: '*' }));
+    await put();
+    expect(await errorOf(put())).toEqual(['PreconditionFailed', 412]);
+    expect((await getBody('cond/new.json')).toString()).toBe('1');
+  });
+
+  test('If-Match writes over the ETag it names; another ETag gets 412 and the object stays; a missing key gets 404', async () => {
+    const first = await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'cond/state.json', Body: Buffer.from('v1') }));
+    const put = (body: string, etag: string, key = 'cond/state.json') =>
+      client.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from(body), IfMatch: etag }));
+    const second = await put('v2', first.ETag!);
+    expect(second.ETag).toBe(`"${md5(Buffer.from('v2'))}"`);
+    expect(await errorOf(put('v3', first.ETag!))).toEqual(['PreconditionFailed', 412]);
+    expect((await getBody('cond/state.json')).toString()).toBe('v2');
+    expect(await errorOf(put('v1', first.ETag!, 'cond/none.json'))).toEqual(['NoSuchKey', 404]);
+  });
+
+  test('If-Match compares the S3 form of a multipart ETag', async () => {
+    const body = randomBytes(6 * 1024 * 1024);
+    const upload = new Upload({ client, partSize: 5 * 1024 * 1024, params: { Bucket: BUCKET, Key: 'cond/big.bin', Body: body } });
+    const done = await upload.done();
+    expect(done.ETag).toMatch(/-2"$/);
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'cond/big.bin', Body: Buffer.from('small'), IfMatch: done.ETag }));
+    expect((await getBody('cond/big.bin')).toString()).toBe('small');
+  });
+
+  test('CopyObject onto itself with REPLACE and a key holding + # ? % and Unicode: headers replaced, body kept', async () => {
+    const key = 'cond/a+b #1?x=100%é.js';
+    await client.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: Buffer.from('body'), ContentType: 'text/plain', CacheControl: 'no-cache' }),
+    );
+    const copy = await client.send(
+      new CopyObjectCommand({
+        Bucket: BUCKET,
+        Key: key,
+        CopySource: `${BUCKET}/${key.split('/').map(encodeURIComponent).join('/')}`,
+        MetadataDirective: 'REPLACE',
+        ContentType: 'text/javascript',
+        CacheControl: 'max-age=60',
+        Metadata: { md5: md5(Buffer.from('body')) },
+      }),
+    );
+    expect(copy.CopyObjectResult?.ETag).toBe(`"${md5(Buffer.from('body'))}"`);
+    const stored = await s3rv.getObject(BUCKET, key);
+    expect([stored.body.toString(), stored.contentType, stored.cacheControl, stored.metadata.md5]).toEqual([
+      'body',
+      'text/javascript',
+      'max-age=60',
+      md5(Buffer.from('body')),
+    ]);
+    expect(s3rv.requests.at(-1)).toMatchObject({ operation: 'CopyObject', bodyBytes: 0, status: 200 });
+  });
+
+  test('CopyObject with x-amz-copy-source-if-match of another ETag gets 412 and changes nothing', async () => {
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'cond/c.js', Body: Buffer.from('c'), ContentType: 'text/plain' }));
+    const copy = client.send(
+      new CopyObjectCommand({
+        Bucket: BUCKET,
+        Key: 'cond/c.js',
+        CopySource: `${BUCKET}/cond/c.js`,
+        CopySourceIfMatch: `"${md5(Buffer.from('other'))}"`,
+        MetadataDirective: 'REPLACE',
+        ContentType: 'text/javascript',
+      }),
+    );
+    expect(await errorOf(copy)).toEqual(['PreconditionFailed', 412]);
+    expect((await s3rv.getObject(BUCKET, 'cond/c.js')).contentType).toBe('text/plain');
+  });
+
+  test('holdNext keeps a request until released; loseAnswerNext carries one out and drops its answer', async () => {
+    const hold = s3rv.faults.holdNext('PutObject', 'cond/held.txt');
+    const put = client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'cond/held.txt', Body: Buffer.from('held') }));
+    await hold.reached;
+    await s3rv.putObject(BUCKET, 'cond/held.txt', 'in between');
+    hold.release();
+    await put;
+    expect((await getBody('cond/held.txt')).toString()).toBe('held');
+
+    s3rv.faults.loseAnswerNext('PutObject', 'cond/lost.txt');
+    s3rv.resetRequests();
+    const retried = await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'cond/lost.txt', Body: Buffer.from('x') }));
+    expect(retried.ETag).toBe(`"${md5(Buffer.from('x'))}"`);
+    expect(s3rv.requests.map((r) => r.injected)).toEqual(['lost-answer', undefined]);
   });
 });
 

@@ -206,7 +206,7 @@ describe('OIDC credentials', () => {
       expect(request.headers['x-amz-security-token']).toBe(sts.credentials.sessionToken);
       expect(String(request.headers.authorization)).toContain('Credential=S3RVER/');
     }
-    expect(await s3.listKeys(BUCKET)).toEqual(['pr-7/assets/app.js', 'pr-7/index.html', 'pr-7/robots.txt']);
+    expect(await s3.listKeys(BUCKET)).toEqual(['pr-7/.deploy-state.json', 'pr-7/assets/app.js', 'pr-7/index.html', 'pr-7/robots.txt']);
 
     expect(leakedSecrets(run)).toEqual([]);
     for (const secret of [oidc.token, sts.credentials.secretAccessKey, sts.credentials.sessionToken]) {
@@ -286,7 +286,7 @@ describe('pull-request previews', () => {
     expect(comment!.body).toContain(`| **Preview** | ${edge.url}/pr-7/index.html |`);
     expect(comment!.body).toContain(`| **Commit** | ${SHA_1} |`);
     expect(comment!.body).toContain('| **Changes** | 3 uploaded');
-    expect(comment!.body).toContain('| **Checks** | ✅ passed: ✅ site root, ✅ S3 private |');
+    expect(comment!.body).toContain('| **Checks** | ✅ passed: ✅ site root, ✅ S3 private, ✅ deploy state private |');
 
     // More discussion after it: page 3 exists now, but the search stops on page 2.
     gh.seed(
@@ -350,7 +350,7 @@ describe('pull-request previews', () => {
     ]);
     expect(gh.comments).toHaveLength(0);
     expect(run.outputs['preview-url']).toBe(`${edge.url}/pr-7/index.html`);
-    expect(await s3.listKeys(BUCKET, 'pr-7/')).toHaveLength(3);
+    expect(await s3.listKeys(BUCKET, 'pr-7/')).toHaveLength(3 + 1); // the files and the deploy state
   });
 
   test('a closed pull request with mode auto removes the prefix, and only it, and says the preview is gone', async () => {

@@ -1,10 +1,15 @@
-/** ObjectStore over @aws-sdk/client-s3: paginated listing, uploads proven by Content-MD5 (per part for multipart), batch deletes. */
+/**
+ * ObjectStore over @aws-sdk/client-s3: paginated listing, uploads proven by Content-MD5 (per part for
+ * multipart), header updates by CopyObject, batch deletes, the deploy state's conditional write.
+ */
 import {
   AbortMultipartUploadCommand,
   ChecksumAlgorithm,
   CompleteMultipartUploadCommand,
+  CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectsCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   UploadPartCommand,
@@ -17,7 +22,9 @@ import pLimit from 'p-limit';
 import pMap from 'p-map';
 import { MD5_METADATA_KEY, MULTIPART_ABOVE_BYTES, PART_BYTES } from '../names.js';
 import type { DeleteFailure, ObjectStore } from '../ports.js';
+import { withRetry } from '../retry.js';
 import type { LocalFile, RemoteObject } from '../types.js';
+import { copyOntoItself, managedParams, objectHead } from './s3-headers.js';
 
 /**
  * Files up to MULTIPART_ABOVE_BYTES go in one PutObject with the whole file in memory: a Buffer body lets the
@@ -28,7 +35,7 @@ import type { LocalFile, RemoteObject } from '../types.js';
 const PARTS_AT_ONCE = 4;
 const MULTIPART_AT_ONCE = 2;
 
-type Params = { Bucket: string; Key: string; ContentType: string; CacheControl?: string; Metadata: Record<string, string> };
+type Params = { Bucket: string; Key: string; ContentType?: string; CacheControl?: string; Metadata: Record<string, string> };
 
 export function createS3Store(client: S3Client, bucket: string): ObjectStore {
   // A slot shared by put() calls arriving from apply's p-map lanes: p-map maps a list it is given
@@ -40,33 +47,46 @@ export function createS3Store(client: S3Client, bucket: string): ObjectStore {
       for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
         for (const item of page.Contents ?? []) {
           if (item.Key === undefined) continue;
-          objects.push({ key: item.Key, size: item.Size ?? 0, etag: unquote(item.ETag) });
+          objects.push({ key: item.Key, size: item.Size ?? 0, etag: unquote(item.ETag), storageClass: item.StorageClass });
         }
       }
       return objects;
     },
 
-    async readStoredMd5(key) {
-      const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return head.Metadata?.[MD5_METADATA_KEY];
+    async head(key) {
+      return objectHead(await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
     },
 
     async put(file, onBytes = () => undefined) {
-      const params: Params = {
-        Bucket: bucket,
-        Key: file.key,
-        ContentType: file.contentType,
-        CacheControl: file.cacheControl,
-        Metadata: { [MD5_METADATA_KEY]: file.md5 },
-      };
+      const params: Params = { Bucket: bucket, Key: file.key, ...managedParams(file), Metadata: { [MD5_METADATA_KEY]: file.md5 } };
+      let etag: string | undefined;
       try {
-        if (file.size <= MULTIPART_ABOVE_BYTES) await putWhole(client, params, file);
-        else await multipartSlot(() => putParts(client, params, file, onBytes));
+        if (file.size <= MULTIPART_ABOVE_BYTES) etag = await putWhole(client, params, file);
+        else etag = await multipartSlot(() => putParts(client, params, file, onBytes));
       } catch (err) {
         throw (err as { name?: unknown })?.name === 'BadDigest' ? new FileChangedError(file, err) : err;
       }
       if (file.size <= MULTIPART_ABOVE_BYTES) onBytes(file.size);
+      return { etag: unquote(etag) };
     },
+
+    // Objects over 5 GiB would need a multipart copy (UploadPartCopy); the planner re-uploads those instead.
+    async updateHeaders(update) {
+      const response = await client.send(new CopyObjectCommand(copyOntoItself(bucket, update)));
+      return { etag: unquote(response.CopyObjectResult?.ETag) };
+    },
+
+    async readText(key) {
+      try {
+        const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return { text: (await response.Body?.transformToString('utf-8')) ?? '', etag: unquote(response.ETag) };
+      } catch (err) {
+        if (errorCode(err) === 'NoSuchKey') return undefined;
+        throw err;
+      }
+    },
+
+    writeText: (key, text, expectedEtag) => writeConditionally(client, { Bucket: bucket, Key: key }, text, expectedEtag),
 
     async deleteBatch(keys): Promise<DeleteFailure[]> {
       const response = await client.send(
@@ -94,10 +114,35 @@ export class FileChangedError extends Error {
 }
 
 /** One PutObject; Content-MD5 from the scan: S3 refuses the body if the file changed since it was hashed. */
-async function putWhole(client: S3Client, params: Params, file: LocalFile): Promise<void> {
+async function putWhole(client: S3Client, params: Params, file: LocalFile): Promise<string | undefined> {
   const body = await readFile(file.absPath);
   if (body.length !== file.size) throw new FileChangedError(file);
-  await client.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: hexToBase64(file.md5) }));
+  return (await client.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: hexToBase64(file.md5) }))).ETag;
+}
+
+/**
+ * The deploy state's PUT: only over the ETag read (If-Match), or only where there is none
+ * (If-None-Match: *). 409 ConditionalRequestConflict (S3 met another conditional write to the key
+ * mid-way) is retried; 412, or 404 NoSuchKey with If-Match (deleted since), is 'precondition-failed'.
+ */
+async function writeConditionally(
+  client: S3Client,
+  key: { Bucket: string; Key: string },
+  text: string,
+  expectedEtag: string | undefined,
+): Promise<'written' | 'precondition-failed'> {
+  const condition = expectedEtag === undefined ? { IfNoneMatch: '*' } : { IfMatch: `"${expectedEtag}"` };
+  const body = { Body: Buffer.from(text, 'utf8'), ContentType: 'application/json', CacheControl: 'no-store' };
+  const command = new PutObjectCommand({ ...key, ...body, ...condition });
+  try {
+    const isConflict = (err: unknown) => errorCode(err) === 'ConditionalRequestConflict';
+    await withRetry(() => client.send(command), { label: `PutObject ${key.Key}`, isRetryable: isConflict, maxAttempts: 5 });
+    return 'written';
+  } catch (err) {
+    const code = errorCode(err);
+    if (code === 'PreconditionFailed' || (expectedEtag !== undefined && code === 'NoSuchKey')) return 'precondition-failed';
+    throw err;
+  }
 }
 
 /**
@@ -105,7 +150,7 @@ async function putWhole(client: S3Client, params: Params, file: LocalFile): Prom
  * changed since it was hashed is refused part by part instead of stored under the scanned MD5. Any
  * failure aborts the upload: no parts are left behind and no object appears.
  */
-async function putParts(client: S3Client, params: Params, file: LocalFile, onBytes: (bytes: number) => void): Promise<void> {
+async function putParts(client: S3Client, params: Params, file: LocalFile, onBytes: (bytes: number) => void): Promise<string | undefined> {
   const partMd5s = file.partMd5s;
   if (!partMd5s || partMd5s.length !== Math.ceil(file.size / PART_BYTES))
     throw new Error(`no part MD5s for ${JSON.stringify(file.relPath)}`);
@@ -120,7 +165,10 @@ async function putParts(client: S3Client, params: Params, file: LocalFile, onByt
     );
     uploadId = created.UploadId;
     const parts = await uploadEachPart(client, params, file, handle, uploadId, onBytes);
-    await client.send(new CompleteMultipartUploadCommand({ ...target(params), UploadId: uploadId, MultipartUpload: { Parts: parts } }));
+    const done = await client.send(
+      new CompleteMultipartUploadCommand({ ...target(params), UploadId: uploadId, MultipartUpload: { Parts: parts } }),
+    );
+    return done.ETag;
   } catch (err) {
     // The failure that ended the upload is the one to report; an abort that fails too leaves parts
     // that only a bucket lifecycle rule (AbortIncompleteMultipartUpload) removes.
@@ -184,6 +232,12 @@ function target(params: Params): { Bucket: string; Key: string } {
 
 function hexToBase64(hex: string): string {
   return Buffer.from(hex, 'hex').toString('base64');
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const e = err as { name?: string; Code?: string };
+  return e.Code ?? e.name;
 }
 
 function unquote(etag: string | undefined): string {

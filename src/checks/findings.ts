@@ -11,6 +11,7 @@ const CAUSES: Record<CheckName, { got: RegExp; symptom: string; ids: FindingId[]
   },
   'spa-route': { got: /^(40[34]\b|200\b)/, symptom: 'a deep route answered', ids: ['spa-fallback'] },
   's3-private': { got: /^(200|404)\b/, symptom: 'the direct S3 URL answered', ids: ['bucket-policy', 'public-access-block'] },
+  'state-private': { got: /^200\b/, symptom: "the deploy state's URL answered", ids: ['state-private'] },
 };
 
 /**

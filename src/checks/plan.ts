@@ -1,5 +1,6 @@
 /** Which post-deploy checks run and against which URLs, and which are skipped and why. Pure. */
 import type { Config } from '../config/parse.js';
+import { STATE_FILE_NAME } from '../remote/state.js';
 import type { CheckName } from '../types.js';
 
 export interface PlannedCheck {
@@ -38,6 +39,7 @@ export const EXPECTED = {
   'site-root': '200 over HTTPS',
   'spa-route': '200 text/html',
   's3-private': '403',
+  'state-private': 'not served (403, 404 or the SPA fallback)',
 } as const satisfies Record<CheckName, string>;
 
 /** Which checks run, with their URLs, and which are skipped and why. Pure. */
@@ -78,6 +80,8 @@ export function planChecks(
   } else {
     planned.push({ name: 's3-private', url: config.s3CheckUrl, expected: EXPECTED['s3-private'] });
   }
+  if (base === undefined) skipped.push({ name: 'state-private', reason: noSite });
+  else planned.push({ name: 'state-private', url: stateUrl(base, config.prefix), expected: EXPECTED['state-private'] });
   return { planned, skipped };
 }
 
@@ -85,6 +89,11 @@ export function planChecks(
 export function siteRootUrl(site: string, prefix: string, indexDocument: string): string {
   if (prefix === '') return `${site}/`;
   return `${site}/${(prefix + indexDocument).split('/').map(encodeURIComponent).join('/')}`;
+}
+
+/** `<site>/<prefix>/.deploy-state.json` (segments encoded), `<site>/.deploy-state.json` without a prefix. */
+export function stateUrl(site: string, prefix: string): string {
+  return `${site}/${(prefix + STATE_FILE_NAME).split('/').map(encodeURIComponent).join('/')}`;
 }
 
 /** The route as written, appended to the site URL; the URL parser encodes what must be encoded. */

@@ -3,7 +3,8 @@
  *
  * - site root: `GET <site-url>/` (with a prefix: `<site-url>/<prefix><index-document>`) → 200 over HTTPS;
  * - SPA route(s): a route that cannot exist (or the `check-routes` given) → 200 with text/html;
- * - private bucket: `s3-check-url` → 403.
+ * - private bucket: `s3-check-url` → 403;
+ * - private deploy state: `<site-url>/<prefix>/.deploy-state.json` → not its bytes (a warning only, probed once).
  *
  * The plan (checks/plan.ts), verdicts and diagnoses are pure functions of (check, probe outcome);
  * `runChecks` only adds the probing, the retry loop and the logging.
@@ -65,11 +66,9 @@ export async function runChecks(
   const refined = explainByFindings(refineDiagnoses(runs.map((run) => run.result)), findings);
   refined.forEach((r, i) => {
     const tries = count(runs[i]!.attempts, 'attempt');
-    core.info(
-      r.passed
-        ? `✓ ${r.name} ${r.url}: ${r.got} (expected ${r.expected}; ${tries})`
-        : `✗ ${r.name} ${r.url}: ${r.got} (expected ${r.expected}; ${tries}). ${r.diagnosis ?? ''}`.trimEnd(),
-    );
+    if (r.passed) core.info(`✓ ${r.name} ${r.url}: ${r.got} (expected ${r.expected}; ${tries})`);
+    else if (r.warnOnly) core.warning(`${r.name} ${r.url}: ${r.got} (expected ${r.expected}). ${r.diagnosis ?? ''}`.trimEnd());
+    else core.info(`✗ ${r.name} ${r.url}: ${r.got} (expected ${r.expected}; ${tries}). ${r.diagnosis ?? ''}`.trimEnd());
   });
   return refined;
 }
@@ -80,8 +79,9 @@ export function checkDelay(attempt: number, random: () => number): number {
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
-/** A failure that no amount of waiting fixes (a plain-http site root). */
+/** A failure that no amount of waiting fixes (a plain-http site root); a warning is not worth waiting for. */
 function isPermanent(check: PlannedCheck, outcome: ProbeOutcome): boolean {
+  if (check.name === 'state-private') return true;
   return check.name === 'site-root' && outcome.response?.status === 200 && !isHttps(check.url);
 }
 

@@ -1,6 +1,7 @@
 /** The verdict for each probe of each check, with its diagnosis, and what was observed. Pure. */
 import { isHtml, mediaType } from '../plan/rules.js';
 import type { ProbeResponse } from '../ports.js';
+import { STATE_FORMAT } from '../remote/state.js';
 import type { CheckResult } from '../types.js';
 import {
   bodySnippet,
@@ -25,6 +26,8 @@ export function judge(check: PlannedCheck, outcome: ProbeOutcome, ctx: Diagnosis
       return judgeSpaRoute(check.url, outcome, ctx);
     case 's3-private':
       return judgeS3Private(check.url, outcome, ctx);
+    case 'state-private':
+      return judgeStatePrivate(check.url, outcome);
   }
 }
 
@@ -178,6 +181,29 @@ export function judgeS3Private(url: string, outcome: ProbeOutcome, ctx: Diagnosi
     passed: false,
     diagnosis: `Expected S3 to deny an anonymous GET with 403 (a private bucket), got ${status}. Check that s3-check-url is the bucket's direct S3 URL, or set it to none.`,
   };
+}
+
+/**
+ * The deploy state must not be readable through the site. Only its own bytes fail the check (a
+ * warning): 403, 404 and the SPA fallback's index.html (200 text/html) pass.
+ */
+export function judgeStatePrivate(url: string, outcome: ProbeOutcome): CheckResult {
+  const base = { name: 'state-private' as const, url, expected: EXPECTED['state-private'], got: describeOutcome(outcome), warnOnly: true };
+  if (outcome.error)
+    return { ...base, passed: false, diagnosis: `Could not probe the deploy state's URL: ${describeProbeError(outcome.error)}.` };
+  const { status, contentType, bodyStart } = outcome.response;
+  const served = status === 200 && bodyStart.includes(`"format":"${STATE_FORMAT}"`);
+  if (status === 403 || status === 404 || (status === 200 && isHtml(contentType) && !served)) return { ...base, passed: true };
+  if (served) {
+    return {
+      ...base,
+      passed: false,
+      diagnosis:
+        "The deploy state is served to anyone: every file's name, size and MD5, and the deploy history. " +
+        'Deny it to CloudFront in the bucket policy: a Deny statement for s3:GetObject on arn:aws:s3:::BUCKET/*.deploy-state.json with Principal {"Service": "cloudfront.amazonaws.com"} (as examples/cloudformation/site.yml does).',
+    };
+  }
+  return { ...base, passed: false, diagnosis: `Expected 403, 404 or the SPA fallback for the deploy state's URL, got ${status}.` };
 }
 
 /** Cross-check the results: a route 403 while the root is 403 too says nothing about the fallback yet. */

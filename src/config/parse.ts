@@ -19,6 +19,7 @@ import {
 } from './identifiers.js';
 import {
   bool,
+  duration,
   globList,
   int,
   MAX_KEY_BYTES,
@@ -43,6 +44,9 @@ export type { CacheRule, DeleteLimit, Env, PathList, RunContext };
 
 export type ReadInput = (name: InputName) => string;
 
+/** keep-stale's ceiling: a year of stale assets is already far more than any open tab needs. */
+const MAX_KEEP_STALE_DAYS = 365;
+
 export interface Config {
   bucket: string;
   /** Absolute path (not read in remove and audit modes). */
@@ -59,6 +63,8 @@ export interface Config {
   indexDocument: string;
   concurrency: number;
   force: boolean;
+  /** keep-stale in milliseconds: how long stale non-HTML objects stay; 0 deletes them in the same run. */
+  keepStaleMs: number;
   dryRun: boolean;
   /** The mode in effect, `auto` resolved. `audit`: the doctor and the checks only. */
   mode: 'deploy' | 'remove' | 'audit';
@@ -104,6 +110,7 @@ export const DEFAULTS: Partial<Record<InputName, string>> = {
   [Inputs.IndexDocument]: 'index.html',
   [Inputs.Concurrency]: '32',
   [Inputs.Force]: 'false',
+  [Inputs.KeepStale]: '0',
   [Inputs.DryRun]: 'false',
   [Inputs.Mode]: 'deploy',
   [Inputs.DistributionId]: '',
@@ -191,6 +198,7 @@ export function parseConfig(readRaw: ReadInput, env: Env, event: unknown): Confi
     indexDocument,
     concurrency: int(read, Inputs.Concurrency, 1, 256),
     force: bool(read, Inputs.Force),
+    keepStaleMs: duration(read, Inputs.KeepStale, MAX_KEEP_STALE_DAYS),
     dryRun: bool(read, Inputs.DryRun),
     mode,
     distributionId,

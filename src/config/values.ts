@@ -46,6 +46,23 @@ export function int(read: Read, name: InputName, min: number, max: number): numb
   return Number(value);
 }
 
+const DURATION_UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `0`, or a whole number with a unit (`90s`, `30m`, `12h`, `7d`), at most `maxDays` days; in milliseconds. */
+export function duration(read: Read, name: InputName, maxDays: number): number {
+  const value = read(name);
+  const match = /^(\d{1,6})([smhd])$/.exec(value);
+  const ms = value === '0' ? 0 : match ? Number(match[1]) * (DURATION_UNIT_MS[match[2]!] ?? NaN) : NaN;
+  if (!(ms <= maxDays * DURATION_UNIT_MS.d!)) {
+    throw new ConfigError(
+      name,
+      `${shown(value)} is not a duration of at most ${maxDays}d`,
+      `Use 0, or a whole number with a unit: '90s', '30m', '12h' or '7d' (at most '${maxDays}d').`,
+    );
+  }
+  return ms;
+}
+
 export function oneOf<T extends string>(read: Read, name: InputName, allowed: readonly T[]): T {
   const value = read(name);
   if ((allowed as readonly string[]).includes(value)) return value as T;

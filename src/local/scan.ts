@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import type { Config } from '../config/parse.js';
 import { GuardError, shown, shownPath } from '../errors.js';
 import { contentTypeFor, fileKind, makeCacheControl, makeScopeFilter } from '../plan/rules.js';
+import { STATE_FILE_NAME } from '../remote/state.js';
 import type { SourceFile } from '../types.js';
 import { unreadable } from './hash.js';
 
@@ -23,7 +24,7 @@ export async function findSourceFiles(options: ScanOptions): Promise<SourceFile[
   const inScope = makeScopeFilter(options.include, options.exclude);
   const cacheControlFor = makeCacheControl(options.cacheControl);
   const files = paths
-    .filter((file) => inScope(file.relPath))
+    .filter((file) => inScope(file.relPath) && !isDeployState(file.relPath))
     .map((file): SourceFile => {
       const contentType = contentTypeFor(file.relPath);
       return {
@@ -38,6 +39,13 @@ export async function findSourceFiles(options: ScanOptions): Promise<SourceFile[
   checkNames(files, notUtf8);
   checkIndexDocument(files, paths, options);
   return files;
+}
+
+/** The deploy state's place is the action's own (remote/state.ts): a source file there is not deployed. */
+function isDeployState(relPath: string): boolean {
+  if (relPath !== STATE_FILE_NAME) return false;
+  core.warning(`Skipping '${relPath}': that name at the top of source-dir is where the action keeps its deploy state.`);
+  return true;
 }
 
 /** Guard: source-dir exists and is a directory. Returns its real path. */

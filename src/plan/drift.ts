@@ -1,26 +1,7 @@
 /** Pure header-drift decisions: the headers the action manages, their fingerprint, when a HEAD is needed. */
 import { createHash } from 'node:crypto';
-import { trustedEntry, type CarriedHeaders, type StateEntry } from '../remote/state.js';
-import type { LocalFile, RemoteObject } from '../types.js';
-
-/**
- * Every header the action sets on an object (the MD5 metadata aside: it describes the content).
- * Uploads and header updates both send exactly these, so the fingerprint covers all of them.
- */
-export interface ManagedHeaders {
-  contentType?: string;
-  cacheControl?: string;
-}
-
-/** What a HeadObject tells beyond the listing. */
-export interface ObjectHead {
-  /** Hex MD5 from the object's metadata, when it has one. */
-  storedMd5?: string;
-  /** The object's values of the headers the action manages. */
-  headers: ManagedHeaders;
-  /** What a header update must keep: the headers the action does not manage. */
-  carried: CarriedHeaders;
-}
+import { trustedEntry, type StateEntry } from '../remote/state.js';
+import type { LocalFile, ManagedHeaders, RemoteObject } from '../types.js';
 
 /** HTTP names, sorted: the fingerprint's canonical order. A header added here changes only the fingerprints of files that get it. */
 const HEADER_NAMES: Record<keyof ManagedHeaders, string> = { cacheControl: 'cache-control', contentType: 'content-type' };
@@ -48,6 +29,16 @@ export function needsHead(file: LocalFile, object: RemoteObject | undefined, ent
   if (!object || object.size !== file.size) return false;
   const trusted = trustedEntry(entry, object);
   return !(trusted && trusted.md5 !== '' && trusted.headers !== '');
+}
+
+/** The source files whose objects must be read once before planning (see needsHead). */
+export function keysNeedingHead(
+  local: readonly LocalFile[],
+  remote: readonly RemoteObject[],
+  entries: ReadonlyMap<string, StateEntry>,
+): string[] {
+  const remoteByKey = new Map(remote.map((object) => [object.key, object]));
+  return local.filter((file) => needsHead(file, remoteByKey.get(file.key), entries.get(file.key))).map((file) => file.key);
 }
 
 export type HeaderVerdict = 'in-sync' | 'update' | 'needs-head';

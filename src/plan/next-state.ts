@@ -1,8 +1,7 @@
 /** Pure: the deploy state's entries after a run, from what was read, planned and written. */
-import { trustedEntry, type CarriedHeaders, type StateEntry } from '../remote/state.js';
-import type { LocalFile, RemoteObject } from '../types.js';
-import { headerFingerprint, managedHeaders, type ObjectHead } from './drift.js';
-import type { StaleObject } from './retention.js';
+import { trustedEntry, type DeployRecord, type StateEntry } from '../remote/state.js';
+import type { CarriedHeaders, LocalFile, ObjectHead, RemoteObject, StaleObject } from '../types.js';
+import { headerFingerprint, managedHeaders } from './drift.js';
 
 export interface NextEntriesInput {
   /** The entries as read (untrusted: each is checked against the listing here). */
@@ -62,4 +61,23 @@ function fingerprintOf(file: LocalFile): string {
 
 function withCarried(entry: StateEntry, carried: CarriedHeaders | undefined): StateEntry {
   return carried && Object.keys(carried).length > 0 ? { ...entry, carried } : entry;
+}
+
+/** The history line of a run that changed the bucket; undefined for one that did not (it is not recorded). */
+export function deployRecord(
+  run: { commit: string; runId: string; runAttempt: string; now: number },
+  done: { uploaded: number; deleted: number; headersUpdated: number },
+  retained: number,
+): DeployRecord | undefined {
+  if (done.uploaded + done.deleted + done.headersUpdated === 0) return undefined;
+  const { uploaded, deleted, headersUpdated } = done;
+  return {
+    commit: run.commit,
+    run: `${run.runId}/${run.runAttempt}`,
+    time: new Date(run.now).toISOString(),
+    uploaded,
+    deleted,
+    headersUpdated,
+    retained,
+  };
 }

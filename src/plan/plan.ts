@@ -4,12 +4,32 @@
  */
 import { createHash } from 'node:crypto';
 import { MULTIPART_ABOVE_BYTES } from '../names.js';
-import type { FileKind, LocalFile, Plan, PlannedUpload, RemoteObject, UploadReason } from '../types.js';
+import { trustedEntry, type StateEntry } from '../remote/state.js';
+import type { FileKind, HeaderUpdate, LocalFile, ObjectHead, Plan, PlannedUpload, RemoteObject, UploadReason } from '../types.js';
+import { headerVerdict } from './drift.js';
+import { decideRetention, keysToDelete, type RetentionInput } from './retention.js';
+import { contentTypeFor, isHtml } from './rules.js';
 
 export interface PlanOptions {
   force: boolean;
   delete: boolean;
+  /** '' or ending in '/': rules apply to the path under it. */
+  prefix: string;
+  /** Milliseconds a stale non-HTML object stays (keep-stale); 0 deletes at once. */
+  keepStaleMs: number;
 }
+
+/** What is known of the remote side beyond the listing: the deploy state's entries and this run's HeadObjects. */
+export interface RemoteKnowledge {
+  /** Untrusted: each entry counts only while the listing agrees with it. */
+  entries: ReadonlyMap<string, StateEntry>;
+  heads: ReadonlyMap<string, ObjectHead>;
+  /** Epoch milliseconds: the run's clock, for stale times. */
+  now: number;
+}
+
+/** Objects over this cannot be copied in one CopyObject; their header updates re-send the body. */
+export const COPY_OBJECT_MAX_BYTES = 5 * 1024 ** 3;
 
 const MULTIPART_ETAG = /^[0-9a-f]{32}-\d+$/;
 const KIND_ORDER: Record<FileKind, number> = { asset: 0, html: 1, index: 2 };
@@ -33,23 +53,6 @@ function multipartEtag(partMd5s: string[]): string {
   return `${digest}-${partMd5s.length}`;
 }
 
-/**
- * Keys whose ETag cannot tell whether the content is the same, so the MD5 stored in metadata must
- * be read (HeadObject). Only same-size objects qualify (a different size is a change). A multipart
- * ETag is never an MD5, and a plain ETag that differs may not be one either (SSE-KMS, SSE-C): a
- * bucket's ETags are not all of one kind once its default encryption changed, so one object whose
- * ETag equals its MD5 says nothing about the others.
- */
-export function keysNeedingStoredMd5(local: LocalFile[], remote: RemoteObject[]): string[] {
-  const remoteByKey = new Map(remote.map((object) => [object.key, object]));
-  return local
-    .filter((file) => {
-      const object = remoteByKey.get(file.key);
-      return object !== undefined && !etagMatches(file, object) && object.size === file.size;
-    })
-    .map((file) => file.key);
-}
-
 /** Why a file must be uploaded, or undefined when the bucket already holds the same content. */
 export function uploadReason(file: LocalFile, object: RemoteObject | undefined, force: boolean): UploadReason | undefined {
   if (!object) return 'new';
@@ -58,28 +61,69 @@ export function uploadReason(file: LocalFile, object: RemoteObject | undefined, 
   return 'changed';
 }
 
-/** `remote` must already be limited to the keys in scope (under prefix, passing include/exclude). */
-export function planDeploy(local: LocalFile[], remote: RemoteObject[], options: PlanOptions): Plan {
-  const remoteByKey = new Map(remote.map((object) => [object.key, object]));
+/**
+ * `remote` must already be limited to the keys in scope (under prefix, passing include/exclude).
+ * The content MD5 of an object comes from its ETag, its trusted entry, or a HeadObject; headers
+ * from the entry's fingerprint or the HeadObject; stale objects go by keep-stale (retention.ts).
+ */
+export function planDeploy(local: LocalFile[], remote: RemoteObject[], options: PlanOptions, knowledge: RemoteKnowledge): Plan {
+  const remoteByKey = new Map(remote.map((object) => [object.key, withKnownMd5(object, knowledge)]));
   const uploads: PlannedUpload[] = [];
   const unchanged: LocalFile[] = [];
+  const headerUpdates: HeaderUpdate[] = [];
   for (const file of local) {
-    const reason = uploadReason(file, remoteByKey.get(file.key), options.force);
+    const object = remoteByKey.get(file.key);
+    const reason = uploadReason(file, object, options.force);
     if (reason) uploads.push({ file, reason });
-    else unchanged.push(file);
+    else if (object) {
+      const update = headerUpdate(file, object, knowledge);
+      if (update && object.size > COPY_OBJECT_MAX_BYTES) uploads.push({ file, reason: 'headers' });
+      else {
+        unchanged.push(file);
+        if (update) headerUpdates.push(update);
+      }
+    }
   }
-  const localKeys = new Set(local.map((file) => file.key));
-  const deletes = options.delete ? remote.map((object) => object.key).filter((key) => !localKeys.has(key)) : [];
+  const retention = options.delete ? decideRetention(retentionInput(local, remote, options, knowledge)) : undefined;
   return {
     uploads: sortUploads(uploads),
-    deletes: deletes.sort(compareKeys),
+    deletes: retention ? keysToDelete(retention).sort(compareKeys) : [],
     unchanged: unchanged.sort((a, b) => compareKeys(a.key, b.key)),
+    headerUpdates: headerUpdates.sort((a, b) => compareKeys(a.file.key, b.file.key)),
+    retained: retention?.retain ?? [],
+    expiring: retention?.expired ?? [],
   };
 }
 
-/** Remove mode: every object under the prefix goes. */
+/** Remove mode: every object under the prefix goes, retained ones included. */
 export function planRemoval(remote: RemoteObject[]): Plan {
-  return { uploads: [], deletes: remote.map((object) => object.key).sort(compareKeys), unchanged: [] };
+  const deletes = remote.map((object) => object.key).sort(compareKeys);
+  return { uploads: [], deletes, unchanged: [], headerUpdates: [], retained: [], expiring: [] };
+}
+
+function withKnownMd5(object: RemoteObject, knowledge: RemoteKnowledge): RemoteObject {
+  const trusted = trustedEntry(knowledge.entries.get(object.key), object);
+  const storedMd5 = trusted?.md5 || knowledge.heads.get(object.key)?.storedMd5;
+  return storedMd5 ? { ...object, storedMd5 } : object;
+}
+
+function headerUpdate(file: LocalFile, object: RemoteObject, knowledge: RemoteKnowledge): HeaderUpdate | undefined {
+  const entry = knowledge.entries.get(file.key);
+  const head = knowledge.heads.get(file.key);
+  if (headerVerdict(file, object, entry, head?.headers) !== 'update') return undefined;
+  const carried = head ? head.carried : (trustedEntry(entry, object)?.carried ?? {});
+  return { file, object, carried };
+}
+
+function retentionInput(local: LocalFile[], remote: RemoteObject[], options: PlanOptions, knowledge: RemoteKnowledge): RetentionInput {
+  return {
+    entries: knowledge.entries,
+    listing: remote,
+    sourceKeys: new Set(local.map((file) => file.key)),
+    isHtml: (key) => isHtml(contentTypeFor(key.slice(options.prefix.length))),
+    now: knowledge.now,
+    keepStaleMs: options.keepStaleMs,
+  };
 }
 
 /**

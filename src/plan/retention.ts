@@ -1,6 +1,6 @@
 /** Pure retention decisions (keep-stale): which stale objects go now, which stay, and since when. */
 import { trustedEntry, type StateEntry } from '../remote/state.js';
-import type { RemoteObject } from '../types.js';
+import type { RemoteObject, StaleObject } from '../types.js';
 
 export interface RetentionInput {
   /** The state's entries by full key (untrusted: each is checked against the listing here). */
@@ -15,12 +15,6 @@ export interface RetentionInput {
   now: number;
   /** Milliseconds; 0 deletes every stale object in this run. */
   keepStaleMs: number;
-}
-
-export interface StaleObject {
-  key: string;
-  /** Epoch milliseconds since which it has been stale. */
-  since: number;
 }
 
 export interface RetentionDecision {

@@ -1,5 +1,5 @@
 /** The deploy state document: its key, schema, parsing (never fatal) and compact serialization. */
-import type { RemoteObject } from '../types.js';
+import type { CarriedHeaders, RemoteObject } from '../types.js';
 
 /** The state's name inside the deploy target; at the bucket root the key is this name alone. */
 export const STATE_FILE_NAME = '.deploy-state.json';
@@ -29,9 +29,6 @@ export interface StateEntry {
    */
   carried?: CarriedHeaders;
 }
-
-/** Header names (lower case) → values. */
-export type CarriedHeaders = Readonly<Record<string, string>>;
 
 export interface DeployRecord {
   commit: string;

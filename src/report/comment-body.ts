@@ -103,30 +103,43 @@ function environmentLink(result: DeployResult): string {
 }
 
 function describeChanges(result: DeployResult): string {
-  const unchanged = result.plan.unchanged.length;
+  const { plan } = result;
+  const unchanged = plan.unchanged.length;
   if (result.applied) {
     const a = result.applied;
-    return `${a.uploaded} uploaded (${formatBytes(a.bytesUploaded)}), ${a.deleted} deleted, ${unchanged} unchanged`;
+    // Header updates and retained objects only when there are some: most deploys have neither.
+    const headers = a.headersUpdated > 0 ? `, ${a.headersUpdated} headers updated` : '';
+    const retained = plan.retained.length > 0 ? `, ${plan.retained.length} retained (keep-stale)` : '';
+    return `${a.uploaded} uploaded (${formatBytes(a.bytesUploaded)})${headers}, ${a.deleted} deleted${retained}, ${unchanged} unchanged`;
   }
-  return `planned: ${result.plan.uploads.length} to upload, ${result.plan.deletes.length} to delete, ${unchanged} unchanged (not applied)`;
+  const headers = plan.headerUpdates.length > 0 ? `, ${plan.headerUpdates.length} header updates` : '';
+  const retained = plan.retained.length > 0 ? `, ${plan.retained.length} to keep (keep-stale)` : '';
+  return `planned: ${plan.uploads.length} to upload${headers}, ${plan.deletes.length} to delete${retained}, ${unchanged} unchanged (not applied)`;
 }
 
 const CHECK_LABELS: Record<CheckResult['name'], string> = {
   'site-root': 'site root',
   'spa-route': 'deep route',
   's3-private': 'S3 private',
+  'state-private': 'deploy state private',
 };
 
 function describeChecks(result: DeployResult): string {
   if (result.checksOutcome === 'skipped' || result.checks.length === 0) return 'skipped';
   const icon = result.checksOutcome === 'passed' ? '✅' : '❌';
-  const each = result.checks.map((c) => `${c.passed ? '✅' : '❌'} ${CHECK_LABELS[c.name] ?? c.name}`).join(', ');
+  const each = result.checks.map((c) => `${checkIcon(c)} ${CHECK_LABELS[c.name] ?? c.name}`).join(', ');
   return `${icon} ${result.checksOutcome}: ${each}`;
 }
 
 function renderFailedCheck(c: CheckResult): string {
   const why = c.diagnosis ? ` ${oneLine(c.diagnosis)}` : '';
-  return `- ❌ **${CHECK_LABELS[c.name] ?? c.name}** ${c.url}: expected ${oneLine(c.expected)}, got ${oneLine(c.got)}.${why}`;
+  return `- ${checkIcon(c)} **${CHECK_LABELS[c.name] ?? c.name}** ${c.url}: expected ${oneLine(c.expected)}, got ${oneLine(c.got)}.${why}`;
+}
+
+/** A failed check that only warns (state-private) is a warning, not a failure. */
+function checkIcon(c: CheckResult): string {
+  if (c.passed) return '✅';
+  return c.warnOnly ? '⚠️' : '❌';
 }
 
 /** Collapse whitespace and keep any HTML comment markers out of the body. */

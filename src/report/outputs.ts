@@ -17,6 +17,9 @@ export function outputsFor(result: DeployResult): Record<string, string> {
     [Outputs.DeploymentId]: result.deployment?.id === undefined ? '' : String(result.deployment.id),
     [Outputs.Doctor]: result.doctor?.outcome ?? 'skipped',
     [Outputs.DoctorFindings]: (result.doctor?.findings ?? []).map((f) => f.id).join(','),
+    // What this run did: a dry run reports 0, its summary shows the planned decisions.
+    [Outputs.Retained]: String(applied ? plan.retained.length : 0),
+    [Outputs.HeadersUpdated]: String(applied?.headersUpdated ?? 0),
   };
 }
 

@@ -16,7 +16,7 @@ export function newResult(config: Config): DeployResult {
     dryRun: config.dryRun,
     bucket: config.bucket,
     prefix: config.prefix,
-    plan: { uploads: [], deletes: [], unchanged: [] },
+    plan: { uploads: [], deletes: [], unchanged: [], headerUpdates: [], retained: [], expiring: [] },
     checks: [],
     checksOutcome: 'skipped',
     timings: {},
@@ -29,9 +29,10 @@ export function previewUrl(siteUrl: string | undefined, config: Pick<Config, 'pr
   return siteUrl && config.prefix ? siteRootUrl(siteUrl.replace(/\/+$/, ''), config.prefix, config.indexDocument) : undefined;
 }
 
+/** Checks that only warn (state-private) count as run, never as failed. */
 export function checksOutcome(checks: CheckResult[]): ChecksOutcome {
   if (checks.length === 0) return 'skipped';
-  return checks.every((check) => check.passed) ? 'passed' : 'failed';
+  return checks.every((check) => check.passed || check.warnOnly) ? 'passed' : 'failed';
 }
 
 /**
@@ -50,7 +51,7 @@ export async function report(config: Config, result: DeployResult): Promise<void
   await attempt('write the job summary', () => writeSummary(result), core.warning);
   result.timings.report = Date.now() - started;
   core.endGroup();
-  const failed = result.checks.filter((check) => !check.passed);
+  const failed = result.checks.filter((check) => !check.passed && !check.warnOnly);
   if (failed.length > 0) {
     core.setFailed(
       `Post-deploy checks failed: ${failed.map((check) => `${check.name} (${check.url}): ${check.diagnosis ?? check.got}`).join('; ')}`,
@@ -72,7 +73,9 @@ function summaryLine(result: DeployResult): string {
   const total = process.uptime() * 1000;
   const a = result.applied;
   const why = result.mode === 'audit' ? ' (audit)' : result.dryRun ? ' (dry run)' : '';
-  const done = a ? `${a.uploaded} uploaded (${a.bytesUploaded} bytes), ${a.deleted} deleted` : `nothing written${why}`;
+  const done = a
+    ? `${a.uploaded} uploaded (${a.bytesUploaded} bytes), ${a.headersUpdated} headers updated, ${a.deleted} deleted, ${result.plan.retained.length} retained`
+    : `nothing written${why}`;
   const retried = result.failedAttempts ? ` ${result.failedAttempts} AWS request attempt(s) failed and were retried or reported.` : '';
   const doctor = `doctor ${result.doctor?.outcome ?? 'skipped'}`;
   return `${result.failure ? 'Failed' : 'Done'} in ${(total / 1000).toFixed(1)} s: ${done}, ${result.plan.unchanged.length} unchanged; ${doctor}; checks ${result.checksOutcome}.${retried}`;

@@ -51,6 +51,8 @@ function countsTable(result: DeployResult): string {
     ['uploaded', String(plan.uploads.length), applied ? String(applied.uploaded) : '–'],
     ['bytes uploaded', formatBytes(planned), applied ? formatBytes(applied.bytesUploaded) : '–'],
     ['deleted', String(plan.deletes.length), applied ? String(applied.deleted) : '–'],
+    ['headers updated', String(plan.headerUpdates.length), applied ? String(applied.headersUpdated) : '–'],
+    ['retained (keep-stale)', String(plan.retained.length), applied ? String(plan.retained.length) : '–'],
     ['unchanged', String(plan.unchanged.length), String(plan.unchanged.length)],
   ];
   const table = rows.map((row) => `| ${row.join(' | ')} |`).join('\n');
@@ -91,7 +93,8 @@ function invalidation(result: DeployResult): string {
 function checksTable(result: DeployResult): string {
   if (result.checks.length === 0) return `**Checks:** ${result.checksOutcome}\n`;
   const rows = result.checks.map((check) => {
-    const verdict = check.passed ? '✅ pass' : `❌ fail${check.diagnosis ? `: ${escapeMd(check.diagnosis)}` : ''}`;
+    const failed = check.warnOnly ? '⚠️ warning' : '❌ fail';
+    const verdict = check.passed ? '✅ pass' : `${failed}${check.diagnosis ? `: ${escapeMd(check.diagnosis)}` : ''}`;
     return `| ${check.name} | ${escapeMd(check.url)} | ${escapeMd(check.expected)} | ${escapeMd(check.got)} | ${verdict} |`;
   });
   return [
@@ -106,8 +109,18 @@ function checksTable(result: DeployResult): string {
 
 function planDetails(plan: Plan): string {
   const uploads = plan.uploads.map((upload) => `${upload.reason.padEnd(8)} ${upload.file.key}`);
-  const deletes = plan.deletes.map((key) => `delete   ${key}`);
-  return [fold('Uploads', uploads), fold('Deletions', deletes)].filter((s) => s !== '').join('\n');
+  const headers = plan.headerUpdates.map((update) => `headers  ${update.file.key}`);
+  const expiring = new Set(plan.expiring.map((stale) => stale.key));
+  const deletes = plan.deletes.map((key) => `${expiring.has(key) ? 'expired' : 'delete '}  ${key}`);
+  const retained = plan.retained.map((stale) => `stale since ${new Date(stale.since).toISOString()}  ${stale.key}`);
+  return [
+    fold('Uploads', uploads),
+    fold('Header updates (no body re-sent)', headers),
+    fold('Deletions', deletes),
+    fold('Retained by keep-stale', retained),
+  ]
+    .filter((s) => s !== '')
+    .join('\n');
 }
 
 function fold(title: string, lines: string[]): string {
