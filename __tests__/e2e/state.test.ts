@@ -68,7 +68,8 @@ function deploy(inputs: Record<string, string> = {}): Promise<ActionRun> {
     timeoutMs: RUN_TIMEOUT_MS,
     endpoint: s3.endpoint,
     env: { AWS_ENDPOINT_URL_CLOUDFRONT: cf.endpoint },
-    inputs: { bucket: BUCKET, 'distribution-id': DIST, checks: 'false', ...inputs },
+    // The doctor's reads are its own tests' business: these count the deploy state's requests.
+    inputs: { bucket: BUCKET, 'distribution-id': DIST, checks: 'false', doctor: 'off', ...inputs },
   });
 }
 
