@@ -57,5 +57,5 @@ test('a dotted bucket deploys path-style and passes the default direct-S3 check 
   expect(s3.requests.filter((r) => !r.headers.authorization).map((r) => [r.method, r.path, r.status])).toEqual([
     ['GET', `/${BUCKET}/index.html`, 403],
   ]);
-  expect(await s3.listKeys(BUCKET)).toEqual(['assets/app.js', 'index.html']);
+  expect(await s3.listKeys(BUCKET)).toEqual(['.deploy-state.json', 'assets/app.js', 'index.html']);
 });
