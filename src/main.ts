@@ -3,39 +3,34 @@
  * config → credentials → scan → (list + deploy state ‖ hash ‖ doctor's reads) → plan → doctor → apply
  * (upload, header updates) → invalidate → delete → write the deploy state → checks → report.
  * mode audit: credentials → doctor → checks → report. Once the inputs parse, every run reports, whichever stage fails.
+ * This file runs up to the plan; execute.ts writes the plan and proves it.
  */
 import * as core from '@actions/core';
-import { deleteAll, updateAllHeaders, uploadAll, type UploadStats } from './apply.js';
 import { createAwsClients, createStsClient } from './aws/clients.js';
 import { createBucketConfigReads } from './aws/bucket-config.js';
 import { createCdn, createDistributionLookup } from './aws/cloudfront.js';
 import { createCloudFrontReads } from './aws/cloudfront-doctor.js';
 import { createS3Store } from './aws/s3-store.js';
-import { awaitDoctor, refuseOnDoctorErrors, startDoctor } from './cdn/doctor/run.js';
-import type { ConfigReader, DoctorReport } from './cdn/doctor/types.js';
-import { resolveSiteUrl, startInvalidation, waitForInvalidation } from './cdn/invalidate.js';
-import { indexProof } from './checks/plan.js';
-import { runChecks } from './checks/run.js';
+import { startDoctor } from './cdn/doctor/run.js';
+import type { ConfigReader } from './cdn/doctor/types.js';
+import { resolveSiteUrl } from './cdn/invalidate.js';
 import { readEvent } from './config/context.js';
 import { parseConfig, type Config } from './config/parse.js';
 import { resolveCredentials } from './credentials.js';
 import { errorMessage } from './errors.js';
+import { audit, doctor, execute } from './execute.js';
 import { finishRunDeployment, startRunDeployment, type RunDeployment } from './github/deployment-run.js';
-import { createProber } from './http/probe.js';
 import { hashSourceFiles, totalSizeWhenAsked } from './local/hash.js';
 import { findSourceFiles } from './local/scan.js';
 import type { InputName } from './names.js';
 import { refuseOverDeleteLimit } from './plan/delete-limit.js';
 import { planDeploy, planRemoval } from './plan/plan.js';
-import type { Cdn, ObjectStore } from './ports.js';
-import { listRemote, startListing, type RemoteView } from './remote/list.js';
-import { stateKey } from './remote/state.js';
-import { saveAfterRun } from './remote/state-store.js';
+import { listRemote, startListing } from './remote/list.js';
 import { logPlan } from './report/plan-log.js';
 import { withProgress } from './report/progress.js';
-import { checksOutcome, newResult, previewUrl, report } from './report/report.js';
+import { newResult, previewUrl, report } from './report/report.js';
 import { recordFailure, stageRunner, type Stage } from './stages.js';
-import type { DeployResult, LocalFile } from './types.js';
+import type { DeployResult } from './types.js';
 
 export async function run(): Promise<void> {
   let config: Config;
@@ -123,75 +118,4 @@ async function deploy(cfg: Config, result: DeployResult, stage: Stage, counters:
   await doctor(cfg, doctoring, result, stage);
   // A dry run stops here, but still reports (summary, outputs).
   if (!cfg.dryRun) await execute(cfg, { store, cdn, view, local, now }, result, stage);
-}
-
-interface Run {
-  store: ObjectStore;
-  cdn: Cdn;
-  view: RemoteView;
-  local: LocalFile[];
-  now: number;
-}
-
-/**
- * Writes the plan, then proves it: upload → header updates → invalidate (→ wait) → delete → deploy
- * state → checks (remove: delete, the state too → invalidate).
- */
-async function execute(cfg: Config, { store, cdn, view, local, now }: Run, result: DeployResult, stage: Stage) {
-  const { plan } = result;
-  const applied: UploadStats & { deleted: number } = { uploaded: 0, bytesUploaded: 0, deleted: 0, headersUpdated: 0, written: new Map() };
-  result.applied = applied;
-  await stage('apply', 'Uploading', () => uploadAll(store, plan.uploads, cfg.concurrency, applied, stage.span));
-  if (plan.headerUpdates.length > 0) {
-    await stage('headers', 'Updating headers', () => updateAllHeaders(store, plan.headerUpdates, cfg.concurrency, applied));
-  }
-  if (cfg.mode === 'remove') {
-    await stage('delete', 'Deleting', async () => {
-      await deleteAll(store, plan.deletes, applied);
-      // The deploy state goes with the prefix, uncounted: it is not a file of the site.
-      if (view.stateListed) await deleteAll(store, [stateKey(cfg.prefix)], { deleted: 0 });
-    });
-  }
-  await stage('invalidate', 'CloudFront invalidation', async () => {
-    // Header updates too: edges hold copies with the old headers. Retained objects did not change.
-    const updated = plan.headerUpdates.map((update) => update.file.key);
-    const changedKeys = [...plan.uploads.map((upload) => upload.file.key), ...updated, ...plan.deletes];
-    const { result: invalidation, skipped } = await startInvalidation(cdn, cfg, changedKeys);
-    result.invalidationSkipped = skipped;
-    result.invalidation = invalidation;
-    if (invalidation && cfg.waitForInvalidation) {
-      result.invalidation = await stage.span('invalidation wait', () => waitForInvalidation(cdn, cfg, invalidation));
-    }
-  });
-  if (cfg.mode === 'deploy') {
-    // Stale objects go only after the new index is live and cached copies are being dropped.
-    await stage('delete', 'Deleting stale objects', () => deleteAll(store, plan.deletes, applied));
-    const { state } = view;
-    if (state) await stage('state', 'Deploy state', () => saveAfterRun(store, cfg, { state, view, local, plan, applied, now }));
-    const index = local.find((file) => file.kind === 'index');
-    const proof = index && indexProof(index.md5, cfg.distributionId, result.invalidation);
-    result.checks = await stage('checks', 'Post-deploy checks', () =>
-      cfg.checks ? runChecks(createProber(), cfg, result.siteUrl, {}, proof, result.doctor?.findings) : [],
-    );
-    result.checksOutcome = checksOutcome(result.checks);
-  }
-}
-
-/** The doctor's report, logged; with `doctor: fail` an error finding stops the run here, before any write. */
-async function doctor(cfg: Config, doctoring: Promise<DoctorReport>, result: DeployResult, stage: Stage): Promise<void> {
-  await stage('doctor', 'Doctor', async () => {
-    result.doctor = await awaitDoctor(doctoring, cfg);
-    refuseOnDoctorErrors(result.doctor, cfg);
-  });
-}
-
-/** mode audit: the doctor and the checks; no write, no invalidation. `doctor: fail` fails the run after both. */
-async function audit(cfg: Config, doctoring: Promise<DoctorReport>, result: DeployResult, stage: Stage): Promise<void> {
-  result.invalidationSkipped = 'mode audit';
-  result.doctor = await stage('doctor', 'Doctor', () => awaitDoctor(doctoring, cfg));
-  result.checks = await stage('checks', 'Post-deploy checks', () =>
-    cfg.checks ? runChecks(createProber(), cfg, result.siteUrl, {}, undefined, result.doctor?.findings) : [],
-  );
-  result.checksOutcome = checksOutcome(result.checks);
-  await stage('doctor', 'Doctor verdict', () => refuseOnDoctorErrors(result.doctor!, cfg));
 }
