@@ -28,7 +28,7 @@ import { planDeploy, planRemoval } from './plan/plan.js';
 import { listRemote, startListing } from './remote/list.js';
 import { logPlan } from './report/plan-log.js';
 import { withProgress } from './report/progress.js';
-import { newResult, previewUrl, report } from './report/report.js';
+import { newResult, previewUrl, report, writeOutputs } from './report/report.js';
 import { recordFailure, stageRunner, type Stage } from './stages.js';
 import type { DeployResult } from './types.js';
 
@@ -54,17 +54,19 @@ export async function run(): Promise<void> {
   } catch (err) {
     core.setFailed(errorMessage(recordFailure(result, scope, 'The run', err)));
   }
+  result.failedAttempts = counters.failedAttempts?.();
+  if (deployment?.id !== undefined) result.deployment = { environment: deployment.target.environment, id: deployment.id };
+  const outputsFailure = writeOutputs(result);
   try {
     // The deployment's last word: success, or failure with the cause (the report shows it too).
     const started = deployment;
     if (started)
       result.deployment = await stage('deployment', 'GitHub deployment', () =>
-        finishRunDeployment(started, cfg, result, result.failure?.message),
+        finishRunDeployment(started, cfg, result, result.failure?.message ?? outputsFailure),
       );
   } catch (err) {
     core.setFailed(errorMessage(recordFailure(result, scope, 'GitHub deployment', err)));
   }
-  result.failedAttempts = counters.failedAttempts?.();
   await report(cfg, result);
 }
 

@@ -55,7 +55,9 @@ function prEvent(action: string): object {
 }
 
 /** A run with the token and the GitHub API wired; a pull_request event unless `push`. */
-function deploy(opts: { inputs?: Record<string, string>; event?: object; push?: boolean } = {}): Promise<ActionRun> {
+function deploy(
+  opts: { inputs?: Record<string, string>; event?: object; push?: boolean; env?: Record<string, string> } = {},
+): Promise<ActionRun> {
   return runAction({
     workspace: bed.workspace,
     endpoint: bed.s3.endpoint,
@@ -72,7 +74,7 @@ function deploy(opts: { inputs?: Record<string, string>; event?: object; push?: 
       ...(opts.push ? {} : { prefix: 'pr-7' }),
       ...opts.inputs,
     },
-    env: { GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_API_URL: gh.url, GITHUB_SHA: MERGE_SHA },
+    env: { GITHUB_REPOSITORY: `${OWNER}/${REPO}`, GITHUB_API_URL: gh.url, GITHUB_SHA: MERGE_SHA, ...opts.env },
   });
 }
 
@@ -210,4 +212,14 @@ test('a dry run records no deployment', async () => {
   expectExit(run, 0);
   expect(gh.requests).toEqual([]);
   expect(run.stdout).toContain('Dry run: no GitHub deployment is recorded.');
+});
+
+test('outputs that cannot be written fail the job, and the deployment ends in failure, not success', async () => {
+  const run = await deploy({ env: { GITHUB_OUTPUT: path.join(bed.workspace, 'no-such-dir', 'output') } });
+  expectExit(run, 1);
+  expect(run.stdout).toMatch(/^::error::Could not write the step outputs: .*no-such-dir/m);
+  expect(gh.deployments).toHaveLength(1);
+  const statuses = gh.deployments[0]!.statuses;
+  expect(statuses.map((s) => s.state)).toEqual(['in_progress', 'failure']);
+  expect(statuses[1]!.description).toMatch(/^Could not write the step outputs/);
 });

@@ -39,10 +39,25 @@ export function checksOutcome(checks: CheckResult[]): ChecksOutcome {
  * Outputs, PR comment, job summary, each on its own: one failing does not stop the others, and
  * nothing here rejects (index.ts does not catch). Outputs that cannot be written fail the job.
  */
+/**
+ * The step outputs, written before the GitHub deployment's last word so that a job failing here
+ * does not leave a deployment saying success. Returns the error that failed the job, if any.
+ */
+export function writeOutputs(result: DeployResult): string | undefined {
+  try {
+    setOutputs(result);
+    return undefined;
+  } catch (err) {
+    const message = `Could not write the step outputs: ${errorMessage(err)}`;
+    core.setFailed(message);
+    return message;
+  }
+}
+
+/** The PR comment, the job summary, the failed-checks failure and the last log line; the outputs come first (writeOutputs). */
 export async function report(config: Config, result: DeployResult): Promise<void> {
   core.startGroup('Report');
   const started = Date.now();
-  await attempt('write the step outputs', () => setOutputs(result), core.setFailed);
   await attempt(
     'update the preview comment',
     () => updatePrComment(createPrComments(config), config, result, previewComment),
