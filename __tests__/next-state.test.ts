@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { headerFingerprint } from '../src/plan/drift.js';
 import { nextEntries, type NextEntriesInput } from '../src/plan/next-state.js';
 import type { StateEntry } from '../src/remote/state.js';
@@ -129,5 +130,17 @@ describe('nextEntries', () => {
       ['excluded.js', { md5: MD5_A, size: 10, etag: MD5_A, headers: FP_JS }],
     ]);
     expect(nextEntries(input({ previous, listing: byKey([object('gone.js')]) })).size).toBe(0);
+  });
+
+  test('an object another tool uploaded in parts, recognised by its multipart ETag and read once with HeadObject, gets an entry', () => {
+    const parts = [MD5_A, MD5_B];
+    const etag =
+      createHash('md5')
+        .update(Buffer.from(parts.join(''), 'hex'))
+        .digest('hex') + '-2';
+    const big: LocalFile = { ...file('big.bin', 'dddddddddddddddddddddddddddddddd'), partMd5s: parts };
+    const head: ObjectHead = { headers: { contentType: JS }, carried: {} };
+    const entries = nextEntries(input({ files: [big], listing: byKey([object('big.bin', etag)]), heads: new Map([['big.bin', head]]) }));
+    expect(entries.get('big.bin')).toEqual({ md5: 'dddddddddddddddddddddddddddddddd', size: 10, etag, headers: FP_JS });
   });
 });

@@ -170,6 +170,20 @@ describe('retention (keep-stale)', () => {
 });
 
 describe('header drift', () => {
+  test('a run that updated headers and then failed still records them: reverting the rule corrects the objects again', async () => {
+    await deployOk({ 'cache-control': 'assets/**: max-age=60\n**/*.html: no-cache' });
+    cf.denied.add('CreateInvalidation');
+    const failed = await deploy({ 'cache-control': 'assets/**: public, max-age=31536000, immutable\n**/*.html: no-cache' });
+    cf.denied.clear();
+    expect(failed.code).toBe(1);
+    expect(failed.outputs['headers-updated']).toBe('3');
+    expect((await s3.getObject(BUCKET, 'assets/chunk-a.js')).cacheControl).toBe('public, max-age=31536000, immutable');
+
+    const reverted = await deployOk({ 'cache-control': 'assets/**: max-age=60\n**/*.html: no-cache' });
+    expect(reverted.outputs['headers-updated']).toBe('3');
+    expect((await s3.getObject(BUCKET, 'assets/chunk-a.js')).cacheControl).toBe('max-age=60');
+  });
+
   test('a changed Cache-Control rule is applied with CopyObject, no body sent, paths invalidated', async () => {
     await deployOk();
     const before = await s3.getObject(BUCKET, 'assets/chunk-a.js');

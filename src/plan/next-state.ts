@@ -2,6 +2,7 @@
 import { trustedEntry, type DeployRecord, type StateEntry } from '../remote/state.js';
 import type { CarriedHeaders, LocalFile, ObjectHead, RemoteObject, StaleObject } from '../types.js';
 import { headerFingerprint, managedHeaders } from './drift.js';
+import { etagMatches } from './plan.js';
 
 export interface NextEntriesInput {
   /** The entries as read (untrusted: each is checked against the listing here). */
@@ -50,7 +51,8 @@ function fileEntry(file: LocalFile, input: NextEntriesInput): StateEntry | undef
     return live;
   }
   const head = input.heads.get(file.key);
-  const sameContent = object.etag === file.md5 || head?.storedMd5 === file.md5;
+  // The multipart ETag counts too: an object another tool uploaded in the same 8 MiB parts.
+  const sameContent = etagMatches(file, object) || head?.storedMd5 === file.md5;
   if (!head || !sameContent) return undefined;
   return withCarried({ md5: file.md5, size: file.size, etag: object.etag, headers: headerFingerprint(head.headers) }, head.carried);
 }

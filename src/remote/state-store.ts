@@ -94,19 +94,35 @@ export async function saveDeployState(store: ObjectStore, prefix: string, loaded
   const history = update.record ? withDeploy(previous.history, update.record) : previous.history;
   const state: DeployState = { entries: update.entries, history, nonce: update.nonce };
   const text = serializeState(state, prefix);
-  if (
-    (await store.writeText(loaded.key, text, loaded.etag)) === 'precondition-failed' &&
-    !(await ownWrite(store, loaded.key, prefix, update.nonce))
-  ) {
-    throw new StateConflictError(loaded.key);
+  let answer: Awaited<ReturnType<ObjectStore['writeText']>>;
+  try {
+    answer = await store.writeText(loaded.key, text, loaded.etag);
+  } catch (err) {
+    // The site is deployed; the state is only a cache. The next deploy works from the listing where it cannot trust it.
+    core.warning(`The deploy state ${loaded.key} was not written (${describeError(err)}). The deployed files are not affected.`);
+    return 'skipped';
+  }
+  if (answer === 'precondition-failed') {
+    const mine = await ownWrite(store, loaded.key, prefix, update.nonce);
+    if (mine === undefined) return 'skipped';
+    if (!mine) throw new StateConflictError(loaded.key);
   }
   core.info(`Wrote the deploy state ${loaded.key}: ${state.entries.size} entries, ${Buffer.byteLength(text)} bytes.`);
   return 'written';
 }
 
-/** A 412 on a retried PUT may be our own first attempt, which landed but whose answer was lost. */
-async function ownWrite(store: ObjectStore, key: string, prefix: string, nonce: string): Promise<boolean> {
-  const current = await store.readText(key).catch(() => undefined);
+/**
+ * A 412 on a retried PUT may be our own first attempt, which landed but whose answer was lost.
+ * Undefined (with a warning) when the state cannot be re-read to tell.
+ */
+async function ownWrite(store: ObjectStore, key: string, prefix: string, nonce: string): Promise<boolean | undefined> {
+  let current: Awaited<ReturnType<ObjectStore['readText']>>;
+  try {
+    current = await store.readText(key);
+  } catch (err) {
+    core.warning(`The deploy state ${key} changed during this run and could not be re-read (${describeError(err)}); it was not written.`);
+    return undefined;
+  }
   const mine = current !== undefined && parseState(current.text, prefix).state.nonce === nonce;
   if (mine) core.info(`The deploy state ${key} already holds this run's write (an earlier attempt landed).`);
   return mine;
