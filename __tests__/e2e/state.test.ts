@@ -155,7 +155,7 @@ describe('retention (keep-stale)', () => {
     expect((await readState()).objects['assets/chunk-a.js']).toHaveLength(4);
   });
 
-  test('dry run shows what would be kept, expire and update, and writes nothing', async () => {
+  test('dry run shows what would be kept, deleted and header-updated, and writes nothing', async () => {
     await deployOk({ 'keep-stale': '7d' });
     fs.rmSync(path.join(build(), 'assets/chunk-a.js'));
     fs.rmSync(path.join(build(), 'about.html'));
