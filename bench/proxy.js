@@ -6,7 +6,7 @@
 import http from 'node:http';
 
 /** The S3 operation of a path-style request (bucket in the first path segment). */
-function operationOf(method, url) {
+function operationOf(method, url, headers = {}) {
   const { pathname, searchParams } = new URL(url, 'http://proxy');
   const hasKey = pathname.split('/').filter(Boolean).length > 1;
   const q = (name) => searchParams.has(name);
@@ -17,6 +17,7 @@ function operationOf(method, url) {
   if (method === 'POST' && q('uploads')) return 'CreateMultipartUpload';
   if (method === 'POST' && q('uploadId')) return 'CompleteMultipartUpload';
   if (method === 'PUT' && q('partNumber')) return 'UploadPart';
+  if (method === 'PUT' && hasKey && headers['x-amz-copy-source']) return 'CopyObject';
   if (method === 'PUT') return hasKey ? 'PutObject' : 'CreateBucket';
   if (method === 'DELETE' && q('uploadId')) return 'AbortMultipartUpload';
   if (method === 'DELETE') return 'DeleteObject';
@@ -28,7 +29,7 @@ function startCountingProxy(targetPort) {
   const counts = { requests: {}, errors: {}, bytesSent: 0, firstAt: undefined };
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const server = http.createServer((req, res) => {
-    const op = operationOf(req.method, req.url);
+    const op = operationOf(req.method, req.url, req.headers);
     counts.firstAt ??= process.hrtime.bigint();
     counts.requests[op] = (counts.requests[op] ?? 0) + 1;
     req.on('data', (chunk) => (counts.bytesSent += chunk.length));

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * npm run bench [-- --size default|small] [--runs 3] [--tools product,aws,ceiling]
- *                  [--scenarios 1,2,3,4] [--sweep 4,8,16,32] [--json bench/results.json] [--upload-many]
+ *                  [--scenarios 1,2,3,4,6] [--sweep 4,8,16,32] [--json bench/results.json] [--upload-many]
  *
  * Runs, side by side against s3rver behind a counting proxy: the product (dist/index.js, run as
  * the GitHub runner runs it), `aws s3 sync --delete` (when `aws` is on the PATH), and the ceiling
@@ -9,6 +9,9 @@
  *   1 full upload to an empty bucket
  *   2 redeploy of identical content after touching every mtime (what a CI checkout does)
  *   3 1 % of files changed, 1 % deleted, 1 % added
+ *   6 a header rule changed: every object's Cache-Control becomes HEADER_RULE, after a fresh
+ *     checkout (every mtime new). The product gets it as its `cache-control` input, aws as
+ *     `--cache-control`; the ceiling client compares content only and has no headers, so it sits out
  *   4 50,000 small files: the no-op redeploy (memory), against a bucket seeded on s3rver's disk
  *     (--upload-many uploads them through s3rver first instead)
  *   5 one 1 GiB sparse file next to index.html: multipart upload, for peak memory (not aws's
@@ -34,14 +37,17 @@ const SCENARIOS = {
   '4a': '50k files: full upload',
   4: '50k files: no-op',
   5: '1 GiB sparse file: upload',
+  6: 'header rule changed',
 };
+/** Scenario 6's new Cache-Control for every object (before it: `no-cache` for HTML, none for the rest). */
+const HEADER_RULE = 'public, max-age=300';
 
 function parseArgs(argv) {
   const args = {
     size: 'default',
     runs: 3,
     tools: ['product', 'aws', 'ceiling'],
-    scenarios: ['1', '2', '3', '4'],
+    scenarios: ['1', '2', '3', '4', '6'],
     sweep: [],
     json: path.join(import.meta.dirname, 'results.json'),
     ceilingConcurrency: 32,
@@ -102,7 +108,7 @@ async function startServer(work) {
 // ---------------------------------------------------------------------------------------------
 // Tools: each runs as a child process; wall time includes its start-up.
 
-function commandFor(tool, site, endpoint, concurrency) {
+function commandFor(tool, site, endpoint, concurrency, cacheControl) {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
@@ -116,6 +122,7 @@ function commandFor(tool, site, endpoint, concurrency) {
     for (const file of Object.values(files)) fs.writeFileSync(file, '');
     const inputs = { INPUT_BUCKET: BUCKET, 'INPUT_SOURCE-DIR': site.dir, INPUT_CHECKS: 'false', INPUT_REGION: 'us-east-1' };
     if (concurrency) inputs.INPUT_CONCURRENCY = String(concurrency);
+    if (cacheControl) inputs['INPUT_CACHE-CONTROL'] = `**: ${cacheControl}`;
     return {
       cmd: toolNode(),
       args: [...productNodeArgs(), path.join(ROOT, 'dist/index.js')],
@@ -131,11 +138,8 @@ function commandFor(tool, site, endpoint, concurrency) {
       PYENV_VERSION: process.env.PYENV_VERSION ?? '',
     };
     if (concurrency) awsEnv.AWS_MAX_CONCURRENT_REQUESTS = String(concurrency);
-    return {
-      cmd: 'aws',
-      args: ['s3', 'sync', site.dir, `s3://${BUCKET}`, '--delete', '--endpoint-url', endpoint, '--no-progress', '--only-show-errors'],
-      env: awsEnv,
-    };
+    const args = ['s3', 'sync', site.dir, `s3://${BUCKET}`, '--delete', '--endpoint-url', endpoint, '--no-progress', '--only-show-errors'];
+    return { cmd: 'aws', args: cacheControl ? [...args, '--cache-control', cacheControl] : args, env: awsEnv };
   }
   return { cmd: toolNode(), args: [path.join(import.meta.dirname, 'ceiling.js'), site.dir, BUCKET, String(concurrency ?? 16)], env };
 }
@@ -176,9 +180,9 @@ function runTool(command) {
   });
 }
 
-async function measure(tool, scenario, site, server, concurrency) {
+async function measure(tool, scenario, site, server, concurrency, cacheControl) {
   server.proxy.reset();
-  const run = await runTool(commandFor(tool, site, server.proxy.endpoint, concurrency));
+  const run = await runTool(commandFor(tool, site, server.proxy.endpoint, concurrency, cacheControl));
   if (run.code !== 0) throw new Error(`${tool} failed in scenario ${scenario} (exit ${run.code}):\n${run.output.slice(-3000)}`);
   const { firstAt } = server.proxy.counts;
   return {
@@ -193,7 +197,7 @@ async function measure(tool, scenario, site, server, concurrency) {
 // ---------------------------------------------------------------------------------------------
 // Scenarios
 
-/** One pass of scenarios 1 → 2 → 3 for a tool, on a fresh server and a fresh copy of the site. */
+/** One pass of scenarios 1 → 2 → 3 → 6 for a tool, on a fresh server and a fresh copy of the site. */
 async function passOneToThree(tool, base, work, wanted, concurrency) {
   const site = { work, dir: path.join(work, 'site') };
   fs.rmSync(site.dir, { recursive: true, force: true });
@@ -210,11 +214,23 @@ async function passOneToThree(tool, base, work, wanted, concurrency) {
       mutate(site.dir, base.files);
       results['3'] = await measure(tool, '3', site, server, concurrency);
     }
+    if (wanted.includes('6') && tool !== 'ceiling') {
+      touchAll(site.dir, filesIn(site.dir)); // a fresh checkout: without it aws would see nothing to upload
+      results['6'] = await measure(tool, '6', site, server, concurrency, HEADER_RULE);
+    }
   } finally {
     await server.stop();
   }
   if (!wanted.includes('1')) delete results['1'];
   return results;
+}
+
+/** The files under `dir` now (after scenario 3 they are no longer the generated list). */
+function filesIn(dir) {
+  return fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => ({ rel: path.relative(dir, path.join(entry.parentPath, entry.name)) }));
 }
 
 async function passFour(tool, many, work, uploadMany) {
@@ -297,6 +313,8 @@ function formatRequests(requests, errors = {}) {
     CreateMultipartUpload: 'MPU',
     CompleteMultipartUpload: 'MPUdone',
     ListObjects: 'ListV1',
+    GetObject: 'Get',
+    CopyObject: 'Copy',
   };
   const total = Object.values(requests).reduce((a, b) => a + b, 0);
   const parts = Object.entries(requests).map(([op, n]) => `${short[op] ?? op} ${n}`);
@@ -306,25 +324,29 @@ function formatRequests(requests, errors = {}) {
 
 function printTable(rows) {
   const header = ['scenario', 'tool', 'wall s (min–max)', '1st req s', 'requests', 'MB sent', 'peak RSS MB', '×ceiling', '×aws'];
-  const lines = rows.map((r) => [
-    `${r.scenario} ${SCENARIOS[r.scenario]}`,
-    r.tool + (r.concurrency ? ` c=${r.concurrency}` : ''),
-    `${(r.wallMs / 1000).toFixed(2)} (${(r.minMs / 1000).toFixed(2)}–${(r.maxMs / 1000).toFixed(2)})`,
-    r.firstRequestMs ? (r.firstRequestMs / 1000).toFixed(2) : '',
-    formatRequests(r.requests, r.errors),
-    (r.bytesSent / 1e6).toFixed(1),
-    r.peakMb.toFixed(0),
-    r.vsCeiling ? r.vsCeiling.toFixed(2) : '',
-    r.vsAws ? r.vsAws.toFixed(2) : '',
-  ]);
+  const lines = rows.map((r) =>
+    r.skipped
+      ? [`${r.scenario} ${SCENARIOS[r.scenario]}`, r.tool, '', '', r.skipped, '', '', '', '']
+      : [
+          `${r.scenario} ${SCENARIOS[r.scenario]}`,
+          r.tool + (r.concurrency ? ` c=${r.concurrency}` : ''),
+          `${(r.wallMs / 1000).toFixed(2)} (${(r.minMs / 1000).toFixed(2)}–${(r.maxMs / 1000).toFixed(2)})`,
+          r.firstRequestMs ? (r.firstRequestMs / 1000).toFixed(2) : '',
+          formatRequests(r.requests, r.errors),
+          (r.bytesSent / 1e6).toFixed(1),
+          r.peakMb.toFixed(0),
+          r.vsCeiling ? r.vsCeiling.toFixed(2) : '',
+          r.vsAws ? r.vsAws.toFixed(2) : '',
+        ],
+  );
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const fmt = (cells) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
   console.log([fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...lines.map(fmt)].join('\n'));
 }
 
 function withRatios(rows) {
-  for (const row of rows) {
-    const peer = (tool) => rows.find((r) => r.scenario === row.scenario && r.tool === tool && !r.sweep);
+  for (const row of rows.filter((r) => !r.skipped)) {
+    const peer = (tool) => rows.find((r) => r.scenario === row.scenario && r.tool === tool && !r.sweep && !r.skipped);
     if (row.tool !== 'ceiling' && peer('ceiling')) row.vsCeiling = row.wallMs / peer('ceiling').wallMs;
     if (row.tool !== 'aws' && peer('aws')) row.vsAws = row.wallMs / peer('aws').wallMs;
   }
@@ -351,7 +373,7 @@ async function main() {
   const rows = [];
   try {
     const base = { dir: path.join(work, 'base') };
-    const oneToThree = args.scenarios.filter((s) => ['1', '2', '3'].includes(s));
+    const oneToThree = args.scenarios.filter((s) => ['1', '2', '3', '6'].includes(s));
     if (oneToThree.length > 0 || args.sweep.length > 0) {
       Object.assign(base, generateSite(base.dir, args.size));
       console.log(`Site '${args.size}': ${base.files.length} files, ${(base.bytes / 1e6).toFixed(0)} MB; ${args.runs} runs per tool.`);
@@ -367,7 +389,11 @@ async function main() {
       }
     }
     for (const tool of tools) {
-      for (const scenario of oneToThree) rows.push({ scenario, tool, ...aggregate(runsOf[tool].map((r) => r[scenario])) });
+      for (const scenario of oneToThree) {
+        if (scenario === '6' && tool === 'ceiling')
+          rows.push({ scenario, tool, skipped: 'sits out: compares content only, sets no headers' });
+        else rows.push({ scenario, tool, ...aggregate(runsOf[tool].map((r) => r[scenario])) });
+      }
     }
     for (const concurrency of args.sweep) {
       const sweepRuns = { product: [], ceiling: [] };
