@@ -110,7 +110,8 @@ describe('the aftermath of a failure after writes is what the bucket holds', () 
     cf.denied.add('CreateInvalidation');
     const run = await deploy({ 'distribution-id': DISTRIBUTION, 'site-url': 'https://example.invalid' });
     expectExit(run, 1);
-    expect(await bed.s3.listKeys(BUCKET)).toEqual(['app.js', 'index.html', 'stale.js']);
+    // The deploy state records what the failed run wrote (so a later run trusts no outdated entry).
+    expect(await bed.s3.listKeys(BUCKET)).toEqual(['.deploy-state.json', 'app.js', 'index.html', 'stale.js']);
     expect(run.stdout).toMatch(
       /^::error::.*cloudfront:CreateInvalidation.*All 2 files were uploaded; 1 stale object was left in place\. No CloudFront invalidation was made: .*rerun with 'force: true'\. A rerun converges the bucket\.$/m,
     );
